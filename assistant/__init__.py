@@ -1,0 +1,3 @@
+"""The SME financing assistant: dialogue, answers, leads, complaints, store and settings."""
+
+__version__ = "0.1.0"

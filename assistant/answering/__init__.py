@@ -1,0 +1,1 @@
+"""Answering financing questions from a knowledge base, with citations."""

@@ -1,0 +1,44 @@
+"""Messages that must not be answered from the documents: injections, chit-chat, greetings.
+
+Rules, not a model: they run offline, are predictable, and a compliance officer can read them.
+An instruction hidden in a question (忽略之前的指令…) is refused as a whole even when the rest
+of the message is a real question, because complying partly is already complying.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Scope = Literal["injection", "greeting", "thanks", "chitchat"]
+
+_INJECTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要理会|跳过).{0,12}(指令|指示|提示|规则|设定|要求|限制|约束|system|prompt)"
+    r"|(系统|初始)\s*(提示词|提示|指令|prompt)|提示词|越狱|jailbreak|\bDAN\b|developer mode|开发者模式"
+    r"|不受(任何)?限制|没有(任何)?限制的|扮演|假装你?是|你现在是(一个)?(?!.*银行的?助手)"
+    r"|ignore\s+(all\s+|any\s+)?(previous|prior|above|earlier|the)\s+(instructions|prompts?|rules)"
+    r"|disregard\s+(all\s+|any\s+)?(previous|prior|above|your)|system\s+prompt|reveal\s+your|pretend\s+(to\s+be|you)"
+    r"|you\s+are\s+now|act\s+as\s+(an?\s+)?(unrestricted|different)"
+    r"|(把|将).{0,8}(利率|额度|费率).{0,6}(说成|改成|写成|设为|设成)|批准我的贷款|直接(给我)?批(准|贷)",
+    re.IGNORECASE,
+)
+_GREETING = re.compile(r"^(你好|您好|hi|hello|hey|在吗|在不在|嗨|哈喽|早上好|下午好|晚上好)[呀啊吗！!。.,，\s]*$", re.I)
+_THANKS = re.compile(r"^(谢谢|多谢|感谢|thanks|thank you|好的谢谢|ok谢谢|辛苦了)[你您了啦呀！!。.,，\s]*$", re.I)
+_CHITCHAT = re.compile(
+    r"讲个笑话|说个笑话|笑话|你是谁|你叫什么|你几岁|你是机器人吗|你喜欢|唱首歌|写首诗|陪我聊|聊聊天|你好无聊|你吃饭了吗"
+    r"|tell me a joke|who are you|sing a song|write a poem",
+    re.IGNORECASE,
+)
+
+
+def classify_scope(text: str) -> Scope | None:
+    stripped = text.strip()
+    if _INJECTION.search(stripped):
+        return "injection"
+    if _GREETING.match(stripped):
+        return "greeting"
+    if _THANKS.match(stripped):
+        return "thanks"
+    if _CHITCHAT.search(stripped) and len(stripped) <= 30:
+        return "chitchat"
+    return None

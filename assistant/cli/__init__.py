@@ -1,0 +1,32 @@
+"""`sme-assistant`: the command line, a thin layer over the packages.
+
+Each command group lives in its own module and is registered here explicitly, so the whole
+command tree is visible in one place.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assistant.cli import ask_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd
+from assistant.cli.common import run_guarded
+
+app = typer.Typer(
+    name="sme-assistant",
+    help="锦程银行 SME financing assistant: cited answers, document checks, complaints and leads.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb_cmd.app, name="kb", help="Manage knowledge bases: ingest, list, stats, remove.")
+app.command("ask", help=ask_cmd.HELP)(ask_cmd.ask)
+app.add_typer(eval_cmd.app, name="eval", help="Run evaluations on the labelled datasets.")
+app.add_typer(ocr_cmd.app, name="ocr", help="Read and check invoices, contracts and business licences.")
+app.add_typer(db_cmd.app, name="db", help="Database schema: upgrade to the latest migration.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point; maps the product's errors to one clear line and an exit code."""
+    sys.exit(run_guarded(lambda: app(args=argv, standalone_mode=False)))

@@ -1,0 +1,20 @@
+"""The product's error hierarchy.
+
+A ``UserError`` is the client's or CLI user's mistake and is shown as one clear line (CLI) or a
+4xx JSON ``{"error": ...}`` (HTTP). A ``ConfigError`` is the operator's mistake and its message
+starts with the name of the setting to fix.
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class for errors the product reports deliberately."""
+
+
+class UserError(AssistantError):
+    """Bad input from a user, a file or the network."""
+
+
+class ConfigError(AssistantError):
+    """A deployment setting is wrong or points at something missing."""

@@ -1,0 +1,126 @@
+"""One settings object for the whole product.
+
+Built once at start-up (CLI entry, ASGI app factory) and passed down; nothing else reads the
+environment. Sources, strongest first: explicit arguments, ``SME_*`` environment variables, the
+optional config file named by ``SME_CONFIG_FILE`` (TOML), then the defaults below, which are the
+embedded, offline-first configuration (SQLite, BM25, extractive answers).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SME_", extra="ignore")
+
+    assistant_data_dir: Path = Field(
+        default=Path("data"),
+        description="Where all state lives: indexes, the SQLite database, uploads.",
+    )
+    config_file: Path | None = Field(default=None, description="Optional TOML config file.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is a SQLite file in the data dir. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+
+    # The bank
+    bank_name: str = Field(default="锦程银行", description="Bank name used in replies.")
+    service_hotline: str = Field(default="400-818-6688", description="Hotline given when the bot cannot help.")
+
+    # Knowledge base and retrieval
+    default_kb: str = Field(default="demo", description="Knowledge base used when --kb is not given.")
+    embedding_model: str | None = Field(
+        default=None,
+        description="sentence-transformers model name (HF cache) or local path; enables dense retrieval.",
+    )
+    reranker_model: str | None = Field(
+        default=None, description="Cross-encoder model name or local path; enables reranking."
+    )
+    retrieval_top_k: int = Field(default=5, ge=1, le=50)
+    relevance_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Calibrated relevance (0..1) below which a question is 'not in the knowledge base'.",
+    )
+    max_file_mb: int = Field(default=50, ge=1, description="Largest file `kb ingest` accepts, in MB.")
+
+    # Answer composition
+    llm_backend: Literal["extractive", "openai", "transformers"] = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(default=6.0, gt=0)
+    turn_deadline_s: float = Field(default=8.0, gt=0)
+
+    @field_validator("assistant_data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file_from(init_settings, env_settings)
+        if config_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+    # Derived locations -------------------------------------------------------------------
+    @property
+    def kb_dir(self) -> Path:
+        return self.assistant_data_dir / "kb"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.assistant_data_dir / 'assistant.db').resolve()}"
+
+
+def _config_file_from(*sources: PydanticBaseSettingsSource) -> Path | None:
+    for source in sources:
+        values: dict[str, Any] = source()
+        if values.get("config_file"):
+            path = Path(values["config_file"]).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"SME_CONFIG_FILE: config file {path} does not exist")
+            return path
+    return None
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once; an invalid value becomes a ConfigError naming the variable."""
+    from pydantic import ValidationError
+
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "SME_" + str(first["loc"][0]).upper() if first["loc"] else "settings"
+        raise ConfigError(f"{name}: {first['msg']}") from exc
+    except ValueError as exc:  # e.g. a malformed TOML file
+        raise ConfigError(f"SME_CONFIG_FILE: {exc}") from exc
+    os.makedirs(settings.assistant_data_dir, exist_ok=True)
+    return settings

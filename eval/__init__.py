@@ -1,0 +1,1 @@
+"""Evaluation datasets, runners and benchmarks. Never imported by the product."""

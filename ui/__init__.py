@@ -1,0 +1,1 @@
+"""Channels: the ASGI app, web widget, staff console and WeChat bridge."""
