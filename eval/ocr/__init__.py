@@ -1,0 +1,1 @@
+"""Synthetic documents with ground truth, and the OCR evaluation runner."""

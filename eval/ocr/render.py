@@ -1,0 +1,88 @@
+"""Drawing helpers and the noise a phone photo or a cheap scanner adds."""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
+
+from ocr.fonts import cjk_fonts
+
+
+@dataclass
+class Canvas:
+    image: Image.Image
+    font_path: Path
+
+    @classmethod
+    def new(cls, width: int, height: int, rng: random.Random) -> Canvas:
+        tint = rng.randint(238, 255)
+        return cls(Image.new("RGB", (width, height), (tint, tint, rng.randint(228, 255))), rng.choice(cjk_fonts()))
+
+    def font(self, size: int) -> ImageFont.FreeTypeFont:
+        return ImageFont.truetype(str(self.font_path), size)
+
+    def text(self, xy: tuple[float, float], text: str, size: int = 24, anchor: str = "la",
+             fill: tuple[int, int, int] = (20, 20, 20)) -> None:
+        ImageDraw.Draw(self.image).text(xy, text, font=self.font(size), fill=fill, anchor=anchor)
+
+    def rect(self, box: tuple[float, float, float, float], colour: tuple[int, int, int] = (150, 110, 60)) -> None:
+        ImageDraw.Draw(self.image).rectangle(box, outline=colour, width=2)
+
+    def seal(self, centre: tuple[float, float], label: str, rng: random.Random, radius: int = 95) -> None:
+        """A translucent red round seal, drawn over whatever is beneath it."""
+        layer = Image.new("RGBA", self.image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        red = (rng.randint(200, 235), rng.randint(20, 50), rng.randint(20, 50), rng.randint(150, 200))
+        cx, cy = centre
+        draw.ellipse((cx - radius, cy - radius * 0.8, cx + radius, cy + radius * 0.8), outline=red, width=5)
+        draw.text((cx, cy - 18), "★", font=self.font(34), fill=red, anchor="mm")
+        draw.text((cx, cy + 28), label, font=self.font(20), fill=red, anchor="mm")
+        chars = label[:12]
+        for i, ch in enumerate(chars):  # the company name around the rim
+            angle = math.pi * (1.15 + 0.7 * i / max(len(chars) - 1, 1))
+            x = cx + (radius - 22) * math.cos(angle)
+            y = cy + (radius * 0.8 - 20) * math.sin(angle)
+            draw.text((x, y), ch, font=self.font(16), fill=red, anchor="mm")
+        self.image = Image.alpha_composite(self.image.convert("RGBA"), layer).convert("RGB")
+
+
+@dataclass(frozen=True)
+class Noise:
+    blur: float = 0.0
+    rotate: float = 0.0
+    jpeg_quality: int | None = None
+    contrast: float = 1.0
+    scale: float = 1.0
+
+
+def random_noise(rng: random.Random, level: float = 1.0) -> Noise:
+    return Noise(
+        blur=rng.uniform(0, 1.0) * level,
+        rotate=rng.uniform(-2.5, 2.5) * level,
+        jpeg_quality=rng.randint(40, 85) if rng.random() < 0.8 * level else None,
+        contrast=1 - rng.uniform(0, 0.45) * level,
+        scale=rng.uniform(0.85, 1.1),
+    )
+
+
+def apply_noise(image: Image.Image, noise: Noise) -> bytes:
+    """The noisy image encoded as the file a client would upload (JPEG or PNG)."""
+    if noise.scale != 1.0:
+        image = image.resize((int(image.width * noise.scale), int(image.height * noise.scale)), Image.LANCZOS)
+    if noise.contrast < 1.0:
+        image = ImageEnhance.Contrast(image).enhance(noise.contrast)
+    if noise.rotate:
+        image = image.rotate(noise.rotate, resample=Image.BICUBIC, expand=True, fillcolor=(200, 200, 200))
+    if noise.blur:
+        image = image.filter(ImageFilter.GaussianBlur(noise.blur))
+    out = io.BytesIO()
+    if noise.jpeg_quality:
+        image.save(out, format="JPEG", quality=noise.jpeg_quality)
+    else:
+        image.save(out, format="PNG")
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Reading uploaded invoices, contracts and business licences, and checking them."""

@@ -1,0 +1,121 @@
+"""OCR engines behind one small interface.
+
+RapidOCR (PP-OCRv4 ONNX models shipped inside the wheel) is the offline default. PaddleOCR is an
+alternative for banks that already run it; its models are loaded only from local directories so
+nothing is ever fetched from a model hub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ocr.errors import EngineUnavailable
+
+Quad = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One recognised text line: its text, confidence and the quadrilateral it came from."""
+
+    text: str
+    quad: Quad
+    confidence: float
+    page: int = 0
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        xs = [p[0] for p in self.quad]
+        ys = [p[1] for p in self.quad]
+        return min(xs), min(ys), max(xs), max(ys)
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def recognise(self, image: np.ndarray) -> list[TextBox]:
+        """Text lines of an RGB image (H×W×3, uint8)."""
+        ...
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    name: str = "rapidocr"
+    threads: int = -1  # onnxruntime intra-op threads; 1 per worker when a batch uses a pool
+    paddle_det_dir: Path | None = None
+    paddle_rec_dir: Path | None = None
+    paddle_cls_dir: Path | None = None
+
+
+class RapidOcrEngine:
+    name = "rapidocr"
+
+    def __init__(self, threads: int = -1) -> None:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise EngineUnavailable(
+                "SME_OCR_ENGINE: rapidocr is selected but rapidocr-onnxruntime is not installed"
+            ) from exc
+        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+
+    def recognise(self, image: np.ndarray) -> list[TextBox]:
+        result, _ = self._ocr(image)
+        boxes: list[TextBox] = []
+        for quad, text, score in result or []:
+            boxes.append(TextBox(str(text), tuple((float(x), float(y)) for x, y in quad), float(score)))
+        return boxes
+
+
+class PaddleOcrEngine:
+    """PaddleOCR 2.x ``PaddleOCR(...).ocr`` with every model directory given by path."""
+
+    name = "paddleocr"
+
+    def __init__(self, det_dir: Path | None, rec_dir: Path | None, cls_dir: Path | None) -> None:
+        for setting, directory in (
+            ("SME_OCR_PADDLE_DET_DIR", det_dir),
+            ("SME_OCR_PADDLE_REC_DIR", rec_dir),
+            ("SME_OCR_PADDLE_CLS_DIR", cls_dir),
+        ):
+            if directory is None or not Path(directory).is_dir():
+                raise EngineUnavailable(
+                    f"{setting}: the paddleocr engine needs a local model directory here "
+                    f"(got {directory}); models are never downloaded"
+                )
+        try:
+            from paddleocr import PaddleOCR
+        except ImportError as exc:
+            raise EngineUnavailable(
+                "SME_OCR_ENGINE: paddleocr is selected but the paddleocr and paddlepaddle packages "
+                "are not installed (pip install paddleocr paddlepaddle), or use rapidocr"
+            ) from exc
+        self._ocr = PaddleOCR(
+            det_model_dir=str(det_dir),
+            rec_model_dir=str(rec_dir),
+            cls_model_dir=str(cls_dir),
+            use_angle_cls=True,
+            lang="ch",
+            show_log=False,
+        )
+
+    def recognise(self, image: np.ndarray) -> list[TextBox]:
+        # PaddleOCR expects BGR like OpenCV.
+        pages = self._ocr.ocr(image[:, :, ::-1].copy(), cls=True) or []
+        boxes: list[TextBox] = []
+        for line in pages[0] or [] if pages else []:
+            quad, (text, score) = line
+            boxes.append(TextBox(str(text), tuple((float(x), float(y)) for x, y in quad), float(score)))
+        return boxes
+
+
+def build_engine(config: EngineConfig) -> OcrEngine:
+    if config.name == "rapidocr":
+        return RapidOcrEngine(config.threads)
+    if config.name == "paddleocr":
+        return PaddleOcrEngine(config.paddle_det_dir, config.paddle_rec_dir, config.paddle_cls_dir)
+    raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} (rapidocr or paddleocr)")
