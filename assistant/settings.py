@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     )
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
     relevance_threshold: float = Field(
-        default=0.5,
+        default=0.25,
         ge=0.0,
         le=1.0,
         description="Calibrated relevance (0..1) below which a question is 'not in the knowledge base'.",

@@ -9,6 +9,7 @@ is used instead. The answer layer compares it with ``SME_RELEVANCE_THRESHOLD``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from knowledge_base.chunking import Chunk
 from knowledge_base.dense import Embedder, Reranker
+from knowledge_base.glossary import ConceptMatch
 from knowledge_base.index import KnowledgeBaseIndex
 
 RRF_K = 60
@@ -26,8 +28,9 @@ CANDIDATES = 50
 class Hit:
     chunk: Chunk
     score: float  # fused ranking score (RRF, or rerank score)
-    relevance: float  # 0..1, comparable across questions
+    relevance: float  # 0..1, comparable across questions: compared with the refusal threshold
     bm25: float = 0.0
+    match: float = 0.0  # share of the question's words and concepts the passage contains
     dense: float | None = None
 
     def to_citation(self) -> dict:
@@ -58,17 +61,23 @@ class Retriever:
         self.kb = kb
         self.embedder = embedder if kb.dense is not None else None
         self.reranker = reranker
+        self._section_names: set[str] | None = None
 
     def run(self, query: str, top_k: int = 5, sources: set[str] | None = None) -> RetrievalResult:
         kb = self.kb
-        tokens = kb.tokenizer.tokens(query)
-        expansion_tokens = [t for term in kb.glossary.expansions(query) for t in kb.tokenizer.tokens(term)]
+        concepts = kb.glossary.matches(query)
+        # Words the glossary explained are replaced by its concepts; the rest stay as they are.
+        residual = query.lower()
+        for m in sorted(concepts, key=lambda m: -m.start):
+            residual = residual[: m.start] + " " + residual[m.end :]
+        words = kb.tokenizer.tokens(residual)
+        concept_tokens = {m.concept: kb.tokenizer.tokens(m.concept) for m in concepts}
+        tokens = words + [t for toks in concept_tokens.values() for t in toks]
         result = RetrievalResult(query=query, tokens=tokens)
-        if not kb.chunks or not (tokens or expansion_tokens):
+        if not kb.chunks or not tokens:
             return result
         mask = self._mask(sources)
-        # The client's own words count twice; glossary expansions once.
-        bm25 = kb.bm25_scores(tokens + tokens + expansion_tokens, mask)
+        bm25 = kb.bm25_scores(tokens + tokens, mask)
         rankings = [_top(bm25, CANDIDATES)]
         dense_scores: dict[int, float] = {}
         if self.embedder is not None and kb.dense is not None:
@@ -79,47 +88,83 @@ class Retriever:
             dense_scores = dict(pairs)
             rankings.append([i for i, _ in pairs])
         fused = _rrf(rankings)
-        candidates = sorted(fused, key=lambda i: (-fused[i], -bm25[i]))[: max(top_k, 20)]
-        hits = [
-            Hit(chunk=kb.chunks[i], score=fused[i], relevance=self.coverage(tokens, expansion_tokens, i),
-                bm25=float(bm25[i]), dense=dense_scores.get(i))
-            for i in candidates
-            if bm25[i] > 0 or i in dense_scores
-        ]
+        candidates = sorted(fused, key=lambda i: (-fused[i], -bm25[i]))[: max(top_k, 30)]
+        english = query.isascii()
+        hits = []
+        for i in candidates:
+            if bm25[i] > 0 or i in dense_scores:
+                match, relevance = self.coverage(words, concepts, concept_tokens, i, english)
+                hits.append(Hit(chunk=kb.chunks[i], score=fused[i], relevance=relevance, bm25=float(bm25[i]),
+                                dense=dense_scores.get(i), match=match))
         if self.reranker is not None and hits:
             scores = self.reranker.scores(query, [h.chunk.index_text() for h in hits])
             for hit, s in zip(hits, scores, strict=True):
                 hit.score = float(s)
                 hit.relevance = 1.0 / (1.0 + math.exp(-float(s)))
             hits.sort(key=lambda h: -h.score)
-        elif self.embedder is None:
-            # Lexical only: BM25 favours repeating one question word; weigh in how many of the
-            # question's words the passage covers.
-            hits.sort(key=lambda h: -h.bm25 * (0.5 + 0.5 * h.relevance))
+        elif hits:
+            # BM25 favours repeating one question word; weigh in how much of the question the
+            # passage covers, and whether it is the product and the section the question is about.
+            top = max(h.bm25 for h in hits) or 1.0
+            products = {m.concept for m in concepts if m.kind == "product"}
+            # A concept names a section only when few section headings contain it (贷款 is in many).
+            terms = [m.concept for m in concepts if m.kind == "term" and self._sections_with(m.concept) <= 2]
+            for hit in hits:
+                structure = 0.0
+                if products and hit.chunk.title in products:
+                    structure += 0.4
+                if any(t in hit.chunk.section for t in terms if hit.chunk.section):
+                    structure += 0.3
+                if hit.chunk.question:
+                    # A FAQ whose question is worded like the client's is the answer they want.
+                    structure += 0.8 * _dice(query, hit.chunk.question)
+                lexical = hit.bm25 / top if self.embedder is None else hit.score * RRF_K
+                hit.score = lexical * (0.5 + 0.5 * hit.match) + structure
+            hits.sort(key=lambda h: -h.score)
         result.hits = hits[:top_k]
         return result
 
-    def coverage(self, tokens: list[str], expansion_tokens: list[str], i: int) -> float:
-        """IDF-weighted share of the question's words found in chunk ``i``."""
+    def _sections_with(self, concept: str) -> int:
+        if self._section_names is None:
+            self._section_names = {c.section for c in self.kb.chunks if c.section}
+        return sum(1 for name in self._section_names if concept in name)
+
+    def coverage(self, words: list[str], concepts: list[ConceptMatch], concept_tokens: dict[str, list[str]],
+                 i: int, english: bool = False) -> tuple[float, float]:
+        """(match, relevance) of chunk ``i``: IDF-weighted share of the question's words and
+        glossary concepts it contains, and the same leaning on the concepts (for refusal)."""
         kb = self.kb
+        chunk = kb.chunks[i]
         present = kb.token_set(i)
         unknown = kb.unknown_idf()
-        words = dict.fromkeys(tokens)
-        if not words:
-            return 0.0
-        total = covered = 0.0
-        expansions_hit = any(t in present for t in expansion_tokens)
-        for word in words:
-            # Single characters are often fragments jieba could not join; count them half.
-            weight = kb.idf.get(word, unknown) * (0.5 if len(word) == 1 else 1.0)
-            total += weight
-            if word in present:
-                covered += weight
-        share = covered / total if total else 0.0
-        if expansions_hit and share < 1.0:
-            # A synonym of the question's wording matched: credit half of what is missing.
-            share += 0.5 * (1.0 - share) * _share_known(words, kb)
-        return min(share, 1.0)
+        word_total = word_covered = concept_total = concept_covered = 0.0
+        for word in dict.fromkeys(words):
+            weight = kb.idf.get(word, unknown)
+            if len(word) == 1:
+                weight *= 0.5  # often a fragment jieba could not join
+            if english and word.isascii() and word not in kb.idf:
+                weight *= 0.25  # an English word cannot match a Chinese handbook; the concepts carry it
+            word_total += weight
+            word_covered += weight if word in present else 0.0
+        for m in concepts:
+            toks = concept_tokens.get(m.concept) or []
+            weight = max((kb.idf.get(t, unknown) for t in toks), default=unknown)
+            concept_total += weight
+            if m.kind == "product":
+                hit = chunk.title == m.concept or m.concept in chunk.text or m.concept in (chunk.question or "")
+            else:
+                hit = m.concept in chunk.section or (bool(toks) and all(t in present for t in toks))
+            concept_covered += weight if hit else 0.0
+        if english and not concepts:
+            return 0.0, 0.0
+        total = word_total + concept_total
+        share = (word_covered + concept_covered) / total if total else 0.0
+        relevance = share
+        if concept_total:
+            # The glossary recognised what the client asks about: how well the passage covers those
+            # concepts is the stronger evidence; colloquial filler words should not sink it.
+            relevance = max(share, 0.8 * concept_covered / concept_total)
+        return share, relevance
 
     def _mask(self, sources: set[str] | None) -> np.ndarray | None:
         if not sources:
@@ -127,9 +172,14 @@ class Retriever:
         return np.array([1.0 if c.source in sources else 0.0 for c in self.kb.chunks], dtype="float32")
 
 
-def _share_known(words: dict[str, None], kb: KnowledgeBaseIndex) -> float:
-    known = sum(1 for w in words if w in kb.idf)
-    return known / len(words) if words else 0.0
+def _bigrams(text: str) -> set[str]:
+    chars = [ch for ch in text.lower() if ch.isalnum()]
+    return {a + b for a, b in itertools.pairwise(chars)}
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:

@@ -14,7 +14,10 @@ Scope = Literal["injection", "greeting", "thanks", "chitchat"]
 
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|跳过).{0,12}(指令|指示|提示|规则|设定|要求|限制|约束|system|prompt)"
-    r"|(系统|初始)\s*(提示词|提示|指令|prompt)|提示词|越狱|jailbreak|\bDAN\b|developer mode|开发者模式"
+    r"|(系统|初始|隐藏|内部)\s*(提示词|提示|指令|prompt)|提示词|越狱|jailbreak|(?<![A-Za-z])DAN(?![A-Za-z])"
+    r"|developer mode|开发者模式|</?\s*(system|assistant|user)\s*>|新的指令|系统通知|管理员(已)?授权"
+    r"|(每个|所有|每条)(回答|回复).{0,6}(加上|加入|附上|写上)|风控模型参数|内部审批规则|所有客户的"
+    r"|hidden\s+instructions|your\s+instructions|绕过.{0,6}(审查|风控|征信)|做假(账|财务)|骗贷"
     r"|不受(任何)?限制|没有(任何)?限制的|扮演|假装你?是|你现在是(一个)?(?!.*银行的?助手)"
     r"|ignore\s+(all\s+|any\s+)?(previous|prior|above|earlier|the)\s+(instructions|prompts?|rules)"
     r"|disregard\s+(all\s+|any\s+)?(previous|prior|above|your)|system\s+prompt|reveal\s+your|pretend\s+(to\s+be|you)"
@@ -31,10 +34,22 @@ _CHITCHAT = re.compile(
 )
 
 
+# Topics outside SME financing at this bank: answered with the scope message even when a word
+# (额度, 利率) happens to match the handbook. Banks extend this list for their own deployment.
+_OFF_TOPIC = re.compile(
+    r"信用卡|股票|基金|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
+    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商)银行"
+    r"|\b(stocks?|bitcoin|crypto|weather|restaurant|movie|credit card)\b",
+    re.IGNORECASE,
+)
+
+
 def classify_scope(text: str) -> Scope | None:
     stripped = text.strip()
     if _INJECTION.search(stripped):
         return "injection"
+    if _OFF_TOPIC.search(stripped):
+        return "chitchat"
     if _GREETING.match(stripped):
         return "greeting"
     if _THANKS.match(stripped):
