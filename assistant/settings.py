@@ -67,6 +67,20 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=6.0, gt=0)
     turn_deadline_s: float = Field(default=8.0, gt=0)
 
+    # OCR
+    ocr_engine: Literal["rapidocr", "paddleocr"] = Field(
+        default="rapidocr", description="rapidocr (PP-OCRv4 models shipped in the wheel) or paddleocr."
+    )
+    ocr_paddle_det_dir: Path | None = Field(default=None, description="PaddleOCR detection model directory.")
+    ocr_paddle_rec_dir: Path | None = Field(default=None, description="PaddleOCR recognition model directory.")
+    ocr_paddle_cls_dir: Path | None = Field(default=None, description="PaddleOCR angle classifier directory.")
+    ocr_max_pixels: int = Field(default=40_000_000, ge=1_000_000, description="Largest image (or PDF page) in pixels.")
+    ocr_max_pages: int = Field(default=10, ge=1, le=200, description="Most pages read from one upload.")
+    ocr_max_upload_mb: int = Field(default=20, ge=1, description="Largest uploaded document, in MB.")
+    ocr_invoice_max_age_days: int = Field(
+        default=365, ge=1, description="Invoices older than this are flagged for review."
+    )
+
     @field_validator("assistant_data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

@@ -134,7 +134,7 @@ def _rate(ex: Extraction) -> CheckResult | None:
     rates = {i["tax_rate"] for i in items if i.get("tax_rate") is not None}
     unknown = [r for r in rates if r not in RATES_IN_USE]
     if unknown:
-        shown = "、".join(f"{r * 100:g}%" for r in unknown)
+        shown = "、".join(f"{(r * 100).normalize()}%" for r in unknown)
         return fail("tax_rate", f"税率 {shown} 不在现行增值税税率/征收率之中")
     mismatched = []
     for item in items:

@@ -11,11 +11,11 @@ from ocr.layout import Found, Token, find_label, find_value, group_lines
 from ocr.model import Extraction
 from ocr.validators import (
     CN_NUMERAL_LOOKALIKES,
+    Repair,
     parse_money,
     repair_amount_words,
     repair_credit_code,
     repair_digits,
-    words_to_decimal,
 )
 
 WORD_CHARS = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆角分整正" + "".join(CN_NUMERAL_LOOKALIKES)
@@ -47,7 +47,8 @@ def extract_invoice(tokens: list[Token]) -> Extraction:
     ex = Extraction("invoice")
     text = "".join(t.text for t in tokens)
     _identifiers(tokens, ex)
-    ex.put("invoice_type", invoice_type(text, ex.value("invoice_number")), [])
+    title = find_label(tokens, "发票$|发票[)）]$|专用发票|普通发票")
+    ex.put("invoice_type", invoice_type(text, ex.value("invoice_number")), [title] if title else [])
     _parties(tokens, ex)
     _totals(tokens, ex)
     _line_items(tokens, ex)
@@ -177,10 +178,27 @@ def _line_items(tokens: list[Token], ex: Extraction) -> None:
             items.append(item)
             used += line
     if items:
+        _infer_missing_rates(items, ex)
         ex.put("line_items", items, used)
         rates = {item.get("tax_rate") for item in items}
         if len(rates) == 1 and None not in rates:
             ex.put("tax_rate", rates.pop(), [t for t in used if "%" in t.text] or used)
+
+
+def _infer_missing_rates(items: list[dict], ex: Extraction) -> None:
+    """An unreadable rate cell is recovered when exactly one rate in use explains the line's tax."""
+    from ocr.checks import RATES_IN_USE
+
+    for item in items:
+        raw = item.pop("rate_text", "")
+        if item.get("tax_rate") is not None or item.get("tax_amount") is None:
+            continue
+        fits = [r for r in RATES_IN_USE if abs((item["amount"] * r).quantize(Decimal("0.01")) - item["tax_amount"])
+                <= Decimal("0.01")]
+        if len(fits) == 1:
+            item["tax_rate"] = fits[0]
+            ex.repairs.append(Repair("line_items.tax_rate", raw, f"{(fits[0] * 100).normalize()}%",
+                                     "税率栏未能识别，由税额÷金额推得"))
 
 
 def _column_of(token: Token, columns: dict[str, Token]) -> str:
@@ -200,9 +218,13 @@ def _item_from(row: dict[str, list[Token]], ex: Extraction) -> dict | None:
         return None
     ex.repairs += rep1 + rep2
     item: dict = {"name": text("name"), "amount": amount, "tax_amount": tax}
+    # A short cell such as "9%" is sometimes read upside down ("%6"); such a cell is left unread
+    # and the rate is recovered from tax ÷ amount instead (see _infer_missing_rates).
     rate_text = text("tax_rate")
     rate = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%", rate_text)
     item["tax_rate"] = (Decimal(rate.group(1)) / 100).normalize() if rate else (Decimal(0) if "免税" in rate_text else None)
+    if item["tax_rate"] is None:
+        item["rate_text"] = rate_text
     quantity, _ = parse_money(text("quantity"), "line_items.quantity")
     if quantity is not None:
         item["quantity"] = text("quantity")
@@ -211,4 +233,3 @@ def _item_from(row: dict[str, list[Token]], ex: Extraction) -> dict | None:
     return item
 
 
-__all__ = ["extract_invoice", "find_label"]
