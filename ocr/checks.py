@@ -100,7 +100,9 @@ def _issue_date(issued: object, options: CheckOptions) -> CheckResult:
     if issued > options.today:
         return fail("issue_date", f"开票日期 {issued.isoformat()} 晚于今天，不可能")
     if issued < options.today - timedelta(days=options.max_age_days):
-        return warn("issue_date", f"开票日期 {issued.isoformat()} 已超过 {options.max_age_days} 天，请确认是否仍可用于融资")
+        return warn(
+            "issue_date", f"开票日期 {issued.isoformat()} 已超过 {options.max_age_days} 天，请确认是否仍可用于融资"
+        )
     return ok("issue_date", f"开票日期 {issued.isoformat()} 有效")
 
 

@@ -52,7 +52,8 @@ def check_contract(ex: Extraction, options: CheckOptions) -> list[CheckResult]:
         if parsed is None:
             checks.append(warn("amount_in_words", f"大写金额“{words}”无法解析，请人工核对"))
         elif parsed != amount:
-            checks.append(fail("amount_in_words", f"大写金额 {parsed} 与小写 {amount} 不符（应为“{decimal_to_words(amount)}”）"))
+            expected = decimal_to_words(amount)
+            checks.append(fail("amount_in_words", f"大写金额 {parsed} 与小写 {amount} 不符（应为“{expected}”）"))
         else:
             checks.append(ok("amount_in_words", "合同金额大小写一致"))
     elif "amount" not in blanks:
@@ -85,6 +86,9 @@ def check_licence(ex: Extraction, options: CheckOptions) -> list[CheckResult]:
                             ("registered_capital", "注册资本"), ("address", "住所"))
         if name not in ex.fields
     ]
-    checks.append(warn("fields_present", f"未能识别：{'、'.join(missing)}") if missing else ok("fields_present", "执照主要栏目齐全"))
+    if missing:
+        checks.append(warn("fields_present", f"未能识别：{'、'.join(missing)}"))
+    else:
+        checks.append(ok("fields_present", "执照主要栏目齐全"))
     checks.append(_date("established_date", ex.value("established_date"), "成立日期", options.today))
     return checks

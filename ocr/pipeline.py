@@ -28,7 +28,7 @@ from ocr.validators import Repair
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    limits: InputLimits = InputLimits()
+    limits: InputLimits = field(default_factory=InputLimits)
     max_age_days: int = 365
     applicant: str | None = None
     today: date | None = None  # fixed in tests and evaluations; None means the real today
@@ -166,7 +166,8 @@ def _duplicate(ex: Extraction, data: bytes, file_name: str, seen_dir: Path) -> C
         return CheckResult("duplicate", "pass", "首次提交，未发现重复")
     if earlier.file_sha256 == sha:
         # The very same file again: perhaps a re-check by staff, perhaps a second application.
-        return warn("duplicate", f"同一文件已于 {earlier.first_seen} 以“{earlier.file_name}”提交核验过，请确认不是重复申请")
+        when, where = earlier.first_seen, earlier.file_name
+        return warn("duplicate", f"同一文件已于 {when} 以“{where}”提交核验过，请确认不是重复申请")
     return CheckResult(
         "duplicate",
         "fail",

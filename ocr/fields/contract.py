@@ -33,7 +33,7 @@ def extract_contract(tokens: list[Token], pages: list[Page]) -> Extraction:
         ex.put("contract_number", found.value, found.tokens)
     found = find_value(tokens, "签订日期|签约日期", r".{6,}")
     if found:
-        signed, raw, repairs = parse_date(found.value, "signing_date")
+        signed, _, repairs = parse_date(found.value, "signing_date")
         ex.repairs += repairs
         if signed:
             ex.put("signing_date", signed, found.tokens)

@@ -222,7 +222,8 @@ def _item_from(row: dict[str, list[Token]], ex: Extraction) -> dict | None:
     # and the rate is recovered from tax ÷ amount instead (see _infer_missing_rates).
     rate_text = text("tax_rate")
     rate = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%", rate_text)
-    item["tax_rate"] = (Decimal(rate.group(1)) / 100).normalize() if rate else (Decimal(0) if "免税" in rate_text else None)
+    exempt = Decimal(0) if "免税" in rate_text else None
+    item["tax_rate"] = (Decimal(rate.group(1)) / 100).normalize() if rate else exempt
     if item["tax_rate"] is None:
         item["rate_text"] = rate_text
     quantity, _ = parse_money(text("quantity"), "line_items.quantity")
