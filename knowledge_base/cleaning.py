@@ -75,14 +75,15 @@ def normalise_width(text: str) -> str:
 def remove_garbled(text: str) -> str:
     """Drop glyphs outside the scripts a Chinese business document uses.
 
-    A line that is mostly garbage is dropped whole; stray garbage inside a line is removed.
+    A line that is nearly all garbage is dropped whole; otherwise only the garbage is removed, so
+    a heading like "ॕ▁ৼ中小企业金融服务ࣩڪ" keeps its Chinese words.
     """
     text = unicodedata.normalize("NFC", text)
     kept_lines = []
     for line in text.split("\n"):
         bad = sum(1 for ch in line if not _allowed(ch))
         visible = sum(1 for ch in line if not ch.isspace())
-        if visible and bad / visible > 0.5:
+        if visible and (bad / visible > 0.8 or visible - bad < 2):
             continue
         kept_lines.append("".join(ch for ch in line if _allowed(ch)) if bad else line)
     return "\n".join(kept_lines)
@@ -100,7 +101,9 @@ def remove_headers_footers(pages: list[str]) -> list[str]:
     edge_counts: Counter[str] = Counter()
     for page in pages:
         lines = [ln.strip() for ln in page.split("\n") if ln.strip()]
-        edges = set(lines[:2] + lines[-2:])
+        # Running headers are short and are not sentences; body text that merely repeats with a
+        # different number (正文第3页…。) must stay.
+        edges = {ln for ln in lines[:2] + lines[-2:] if len(ln) <= 40 and not ln.endswith(("。", "."))}
         edge_counts.update(_fingerprint(ln) for ln in edges)
     repeated = {fp for fp, n in edge_counts.items() if n >= max(3, len(pages) // 2) and fp}
     cleaned = []
