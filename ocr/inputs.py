@@ -68,7 +68,9 @@ def _image_pages(data: bytes, limits: InputLimits) -> list[Page]:
     try:
         # Header only: size is known before any pixel is decoded.
         image = Image.open(io.BytesIO(data))
-    except (OSError, Image.DecompressionBombError, ValueError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise DocumentRejected(f"图片像素过多，已拒绝（decompression bomb refused）：{exc}") from exc
+    except (OSError, ValueError) as exc:
         raise DocumentRejected(f"图片已损坏或无法读取（corrupt image）：{type(exc).__name__}") from exc
     frames = getattr(image, "n_frames", 1)
     if frames > limits.max_pages:

