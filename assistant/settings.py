@@ -67,6 +67,16 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=6.0, gt=0)
     turn_deadline_s: float = Field(default=8.0, gt=0)
 
+    # Conversation
+    timezone: str = Field(default="Asia/Shanghai", description="The bank's time zone: deadlines, SLAs, dates.")
+    holidays_file: Path | None = Field(
+        default=None, description="YAML of public holidays and working weekends; default: the bundled list."
+    )
+    flow_resume_after_min: int = Field(
+        default=30, ge=1, description="Minutes of silence after which a returning client is welcomed back."
+    )
+    flow_ttl_days: int = Field(default=7, ge=1, description="Days an unfinished flow is kept before it expires.")
+
     # OCR
     ocr_engine: Literal["rapidocr", "paddleocr"] = Field(
         default="rapidocr", description="rapidocr (PP-OCRv4 models shipped in the wheel) or paddleocr."

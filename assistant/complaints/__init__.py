@@ -1,0 +1,1 @@
+"""Complaint tickets: numbering, regulatory deadlines, urgency signs, registration and withdrawal."""

@@ -1,0 +1,101 @@
+"""Registering and withdrawing complaint tickets with the deadlines of 《银行业保险业消费投诉处理管理办法》.
+
+The bank must decide within 15 days of receipt; it may extend to 30 days, and to 60 for complex
+cases, and must record why. Deadlines are computed here, by code, never by generated text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assistant.store.models import AuditLog, ComplaintTicket
+
+DECISION_DAYS = 15
+EXTENSION_DAYS = (30, 60)
+REPEAT_WINDOW = timedelta(days=180)
+
+
+@dataclass(frozen=True)
+class Complainant:
+    channel: str
+    user_id: str
+    conversation_id: int | None
+
+
+def ticket_prefix(received_at: datetime) -> str:
+    return f"TS-{received_at:%Y%m%d}-"
+
+
+def register_ticket(db: Session, who: Complainant, slots: dict[str, Any], urgent_reasons: list[str],
+                    received_at: datetime) -> ComplaintTicket:
+    """Create the ticket with its number and due date; a repeat complaint is urgent too."""
+    reasons = list(dict.fromkeys(urgent_reasons))
+    if _is_repeat(db, who, slots, received_at):
+        reasons.append("repeat")
+    prefix = ticket_prefix(received_at)
+    for _attempt in range(5):  # two workers may pick the same next number; the unique index decides
+        count = db.scalar(select(func.count()).where(ComplaintTicket.number.like(prefix + "%"))) or 0
+        ticket = ComplaintTicket(
+            number=f"{prefix}{count + 1:04d}", conversation_id=who.conversation_id, channel=who.channel,
+            user_id=who.user_id, company=slots["company"], credit_code=slots.get("credit_code"),
+            contact_name=slots["contact_name"], mobile=slots["mobile"], business_type=slots["business_type"],
+            business_channel=slots["business_channel"], category=slots["category"],
+            description=slots["description"],
+            occurred_on=datetime.fromisoformat(slots["occurred_on"]).date() if slots.get("occurred_on") else None,
+            amount=Decimal(slots["amount"]) if slots.get("amount") else None, request=slots["request"],
+            status="registered", urgent=bool(reasons), urgent_reasons=reasons, received_at=received_at,
+            due_at=received_at + timedelta(days=DECISION_DAYS),
+            history=[{"at": received_at.isoformat(), "event": "registered", "by": "bot"}],
+        )
+        try:
+            with db.begin_nested():
+                db.add(ticket)
+                db.flush()
+        except IntegrityError:
+            continue
+        db.add(AuditLog(at=received_at, actor="bot", action="complaint_registered", entity_type="complaint_ticket",
+                        entity_id=ticket.number, detail={"urgent": ticket.urgent, "reasons": reasons}))
+        return ticket
+    raise RuntimeError("could not allocate a complaint ticket number")
+
+
+def _is_repeat(db: Session, who: Complainant, slots: dict[str, Any], now: datetime) -> bool:
+    same_client = [ComplaintTicket.user_id == who.user_id, ComplaintTicket.mobile == slots["mobile"]]
+    if slots.get("credit_code"):
+        same_client.append(ComplaintTicket.credit_code == slots["credit_code"])
+    earlier = select(ComplaintTicket.id).where(or_(*same_client), ComplaintTicket.received_at >= now - REPEAT_WINDOW)
+    return db.scalar(earlier.limit(1)) is not None
+
+
+def extend_ticket(db: Session, ticket: ComplaintTicket, days: int, reason: str, by: str, now: datetime) -> None:
+    """Extend the decision deadline to 30 or 60 days from receipt; the reason is mandatory."""
+    if days not in EXTENSION_DAYS:
+        raise ValueError(f"extension must be one of {EXTENSION_DAYS} days")
+    if not reason.strip():
+        raise ValueError("an extension needs a reason")
+    ticket.extended_due_at = ticket.received_at + timedelta(days=days)
+    ticket.extension_reason = reason
+    ticket.history = [*ticket.history, {"at": now.isoformat(), "event": f"extended_{days}d", "by": by,
+                                        "reason": reason}]
+    db.add(AuditLog(at=now, actor=by, action="complaint_extended", entity_type="complaint_ticket",
+                    entity_id=ticket.number, detail={"days": days, "reason": reason}))
+
+
+def withdraw_ticket(db: Session, number: str, who: Complainant, reason: str, now: datetime) -> ComplaintTicket | None:
+    """Withdraw the client's own open ticket; ``None`` when there is no such ticket for this client."""
+    ticket = db.scalar(select(ComplaintTicket).where(ComplaintTicket.number == number,
+                                                     ComplaintTicket.user_id == who.user_id))
+    if ticket is None or ticket.status in ("withdrawn", "closed"):
+        return None
+    ticket.status = "withdrawn"
+    ticket.history = [*ticket.history, {"at": now.isoformat(), "event": "withdrawn", "by": "client", "reason": reason}]
+    db.add(AuditLog(at=now, actor="bot", action="complaint_withdrawn", entity_type="complaint_ticket",
+                    entity_id=number, detail={"reason": reason}))
+    return ticket

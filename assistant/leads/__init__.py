@@ -1,0 +1,1 @@
+"""Financing leads: the scorecard, product suggestions and the hand-over to the staff review queue."""

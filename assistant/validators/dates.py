@@ -1,0 +1,68 @@
+"""Dates as clients say them: 2024-05-03, 5月3日, 昨天, 上周五, 上个月, 3天前, last Friday."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import cn2an
+
+from assistant.validators.base import Rejected, Validated, ValidationContext, normalise
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_EN_WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                            "sunday"))}
+
+
+def parse_date(text: str, today: date) -> date | None:
+    raw = normalise(text)
+    if re.search(r"[一二三四五六七八九十]+(月|日|号|天前)", raw):  # 五月三日 → 5月3日
+        raw = cn2an.transform(raw, "cn2an")
+    if m := re.search(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})", raw):
+        return _safe(int(m[1]), int(m[2]), int(m[3]))
+    if m := re.search(r"(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", raw):
+        found = _safe(today.year, int(m[1]), int(m[2]))
+        if found and found > today:  # 12月20日 said in January is last year's
+            found = _safe(today.year - 1, int(m[1]), int(m[2]))
+        return found
+    relative = {"今天": 0, "今日": 0, "today": 0, "昨天": 1, "昨日": 1, "yesterday": 1, "前天": 2}
+    for word, days in relative.items():
+        if word in raw.lower():
+            return today - timedelta(days=days)
+    if m := re.search(r"(\d+)\s*天前|(\d+)\s*days? ago", raw, re.I):
+        return today - timedelta(days=int(m[1] or m[2]))
+    if m := re.search(r"(上上|上|这|本)?(?:周|星期|礼拜)([一二三四五六日天])", raw):
+        monday = today - timedelta(days=today.weekday())
+        weeks_back = {"上上": 2, "上": 1}.get(m[1] or "", 0)
+        found = monday - timedelta(weeks=weeks_back) + timedelta(days=_WEEKDAYS[m[2]])
+        return found if found <= today else found - timedelta(weeks=1)
+    if m := re.search(r"last\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", raw, re.I):
+        back = (today.weekday() - _EN_WEEKDAYS[m[1].lower()]) % 7 or 7
+        return today - timedelta(days=back)
+    if m := re.search(r"(上个?月|last month)\s*(\d{1,2})?\s*[日号]?", raw, re.I):
+        first_of_this = today.replace(day=1)
+        last_month = first_of_this - timedelta(days=1)
+        return _safe(last_month.year, last_month.month, int(m[2])) if m[2] else last_month.replace(day=1)
+    if m := re.search(r"(\d{1,2})\s*[日号]", raw):
+        found = _safe(today.year, today.month, int(m[1]))
+        return found if found and found <= today else None
+    return None
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def past_date(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    """A date that has already happened (when the problem occurred)."""
+    if re.search(r"不记得|记不清|不清楚|忘了|don'?t remember|not sure", text, re.I):
+        return Validated(None, "不详")
+    found = parse_date(text, ctx.today)
+    if found is None:
+        return Rejected("date")
+    if found > ctx.today or found < ctx.today - timedelta(days=365 * 5):
+        return Rejected("date_range")
+    return Validated(found.isoformat(), found.isoformat())

@@ -1,0 +1,90 @@
+"""Mobile numbers, unified social credit codes (GB 32100-2015), company and person names."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.validators.base import Rejected, Validated, ValidationContext, cjk_count, normalise
+
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+
+
+def mobile(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    match = _MOBILE.search(normalise(text))
+    if not match:
+        return Rejected("mobile")
+    number = "".join(match.groups())
+    return Validated(number, number)
+
+
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
+_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_CHARS.index(ch) * w for ch, w in zip(first17, _WEIGHTS, strict=True))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(code: str) -> bool:
+    code = code.upper()
+    if len(code) != 18 or any(ch not in CREDIT_CODE_CHARS for ch in code):
+        return False
+    return credit_code_check_char(code[:17]) == code[17]
+
+
+def credit_code(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    cleaned = normalise(text).upper().replace(" ", "").replace("-", "")
+    candidates = _CREDIT_CODE.findall(cleaned)
+    if not candidates:
+        return Rejected("credit_code")
+    for code in candidates:
+        if is_valid_credit_code(code):
+            return Validated(code, code)
+    return Rejected("credit_code_check")  # 18 characters but the check character is wrong: a typo
+
+
+_COMPANY_SUFFIX = (r"(?:股份有限公司|有限责任公司|有限公司|分公司|公司|集团|厂|商行|商店|店|工作室|合作社|中心|事务所"
+                   r"|Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|Company|Corp\.?)")
+_COMPANY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9()（）&·\s.,-]{2,60}?" + _COMPANY_SUFFIX + ")", re.I)
+_COMPANY_PREFIX = re.compile(r"^(我们|我司|我的|本)?(公司|企业|单位)?(名称|全称|名字)?(是|叫|为|:|：)\s*"
+                             r"|^(it'?s|we are|our company is)\s+", re.I)
+
+
+def company(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    raw = normalise(text)
+    if len(raw) > 100:
+        return Rejected("company")
+    stripped = _COMPANY_PREFIX.sub("", raw).strip(" 。.!！")
+    match = _COMPANY.search(stripped)
+    if match:
+        name = match.group(1).strip()
+        return Validated(name, name)
+    # Many clients give the short name (明远科技); accept 4+ Chinese characters that are not a question.
+    if cjk_count(stripped) >= 4 and not re.search(r"[?？吗呢]|什么|怎么|多少", stripped) and len(stripped) <= 40:
+        return Validated(stripped, stripped)
+    return Rejected("company")
+
+
+_NAME_PREFIX = re.compile(r"^(我叫|我是|联系人是?|叫|姓名是?|名字是?|my name is|i am|i'm|this is)\s*", re.I)
+
+
+def person_name(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    raw = _NAME_PREFIX.sub("", normalise(text)).strip(" 。.!！,，")
+    if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", raw):
+        return Validated(raw, raw)
+    if re.fullmatch(r"[A-Za-z][A-Za-z.'-]+(\s+[A-Za-z][A-Za-z.'-]+){0,3}", raw) and len(raw) <= 40:
+        return Validated(raw.title(), raw.title())
+    return Rejected("person_name")
+
+
+_TICKET = re.compile(r"TS-?(\d{8})-?(\d{4})", re.I)
+
+
+def ticket_number(text: str, ctx: ValidationContext) -> Validated | Rejected:
+    match = _TICKET.search(normalise(text).upper().replace(" ", ""))
+    if not match:
+        return Rejected("ticket_number")
+    number = f"TS-{match[1]}-{match[2]}"
+    return Validated(number, number)
