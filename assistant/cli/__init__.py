@@ -10,7 +10,8 @@ import sys
 
 import typer
 
-from assistant.cli import ask_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd
+import assistant.cli.routing_eval_cmd  # noqa: F401  (registers `eval routing`)
+from assistant.cli import ask_cmd, chat_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd
 from assistant.cli.common import run_guarded
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.command("ask", help=ask_cmd.HELP)(ask_cmd.ask)
 app.add_typer(eval_cmd.app, name="eval", help="Run evaluations on the labelled datasets.")
 app.add_typer(ocr_cmd.app, name="ocr", help="Read and check invoices, contracts and business licences.")
 app.add_typer(db_cmd.app, name="db", help="Database schema: upgrade to the latest migration.")
+app.command("chat", help=chat_cmd.HELP)(chat_cmd.chat)
 
 
 def main(argv: list[str] | None = None) -> None:
