@@ -1,20 +1,26 @@
-"""The document route's adapter onto the OCR package.
+"""The document route's adapter onto the OCR package (``ocr.pipeline.verify_document``).
 
-``ocr/`` is another team's package; its public entry point is to be ``ocr/pipeline.py``. Until it
-exists, ``OcrPipelineVerifier`` reports the check as unavailable and the upload is still stored
-with the session for staff. The one place that knows the pipeline's API is ``_run_pipeline``.
+``ocr/`` is another team's package; this module is the one place that knows its API, so a change
+there is a change here only. The OCR engine loads on the first upload, not at start-up.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
+from assistant.settings import Settings
+
 
 class DocumentCheckUnavailable(Exception):
-    """The OCR pipeline is not installed or not ready; the document is kept unchecked."""
+    """The OCR pipeline or its engine is not available; the document is kept unchecked."""
+
+
+class DocumentUnreadable(Exception):
+    """The file is not a readable document; the message is for the client."""
 
 
 @dataclass(frozen=True)
@@ -29,21 +35,49 @@ class DocumentVerifier(Protocol):
     def verify(self, path: Path) -> DocumentCheck: ...
 
 
+class _LazyEngine:
+    """Builds the real OCR engine on first use: a file rejected before OCR never loads the models."""
+
+    def __init__(self, config: Any) -> None:
+        self.config, self._engine = config, None
+        self.name = config.name
+
+    def recognise(self, image: np.ndarray) -> list[Any]:
+        if self._engine is None:
+            from ocr.engine import build_engine
+
+            self._engine = build_engine(self.config)
+        return self._engine.recognise(image)
+
+
 class OcrPipelineVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._engine: _LazyEngine | None = None
+
     def verify(self, path: Path) -> DocumentCheck:
         try:
-            pipeline = importlib.import_module("ocr.pipeline")
+            from ocr.engine import EngineConfig
+            from ocr.errors import DocumentRejected, OcrError
+            from ocr.inputs import InputLimits
+            from ocr.pipeline import VerifyOptions, verify_document
         except ImportError as exc:
-            raise DocumentCheckUnavailable("ocr.pipeline is not available") from exc
-        return _run_pipeline(pipeline, path)
-
-
-def _run_pipeline(pipeline: Any, path: Path) -> DocumentCheck:
-    verify = getattr(pipeline, "verify", None)
-    if verify is None:
-        raise DocumentCheckUnavailable("ocr.pipeline has no verify()")
-    report = verify(path)
-    data = report.to_json() if hasattr(report, "to_json") else dict(report)
-    problems = [c.get("message") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
-    return DocumentCheck(str(data.get("doc_type", "other")), str(data.get("verdict", "review")),
-                         "；".join(str(p) for p in problems[:3] if p), data)
+            raise DocumentCheckUnavailable(f"ocr.pipeline is not available: {exc}") from exc
+        s = self.settings
+        if self._engine is None:
+            self._engine = _LazyEngine(EngineConfig(name=s.ocr_engine, paddle_det_dir=s.ocr_paddle_det_dir,
+                                                    paddle_rec_dir=s.ocr_paddle_rec_dir,
+                                                    paddle_cls_dir=s.ocr_paddle_cls_dir))
+        options = VerifyOptions(
+            limits=InputLimits(max_bytes=s.ocr_max_upload_mb * 1024 * 1024, max_pixels=s.ocr_max_pixels,
+                               max_pages=s.ocr_max_pages),
+            max_age_days=s.ocr_invoice_max_age_days, seen_dir=s.assistant_data_dir / "ocr")
+        try:
+            result = verify_document(path, self._engine, options)
+        except DocumentRejected as exc:
+            raise DocumentUnreadable(str(exc)) from exc
+        except OcrError as exc:
+            raise DocumentCheckUnavailable(str(exc)) from exc
+        data = result.to_json()
+        problems = [c.get("message") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
+        return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)

@@ -26,7 +26,7 @@ from assistant.dialogue.actions import FlowActions
 from assistant.dialogue.messages import Attachment, IncomingMessage, Reply
 from assistant.dialogue.router import HANDOVER, RouteDecision, Router
 from assistant.dialogue.texts import VERDICTS, text
-from assistant.documents import DocumentCheckUnavailable, DocumentVerifier
+from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
 from assistant.flows import FlowEngine, TurnOutcome
 from assistant.settings import Settings
 from assistant.store.models import Conversation, Document, FlowState
@@ -206,8 +206,11 @@ class DialogueManager:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         name = Path(attachment.filename).name[:200]
+        unreadable = ""
         try:
             check = self.verifier.verify(path)
+        except DocumentUnreadable as exc:
+            check, unreadable = None, str(exc)
         except DocumentCheckUnavailable as exc:
             log.warning("document check unavailable: %s", exc)
             check = None
@@ -216,8 +219,12 @@ class DialogueManager:
             check = None
         db.add(Document(conversation_id=conversation.id, filename=name, content_type=attachment.content_type[:100],
                         path=str(path), sha256=digest, doc_type=check.doc_type if check else None,
-                        verdict=check.verdict if check else "unchecked", result=check.result if check else {},
+                        verdict=check.verdict if check else ("unreadable" if unreadable else "unchecked"),
+                        result=check.result if check else {},
                         created_at=now))
+        if unreadable:
+            return Reply(text("document_unreadable", lang, name=name, reason=unreadable), route="document",
+                         language=lang, data={"verdict": "unreadable"})
         if check is None:
             return Reply(text("document_unavailable", lang, name=name), route="document", language=lang,
                          data={"verdict": "unchecked"})
@@ -249,7 +256,8 @@ def build_dialogue_manager(settings: Settings, *, answerer: QuestionAnswerer | N
     actions = FlowActions(Scorecard.load(), ProductMatcher.load(answerer), calendar, timezone,
                           settings.service_hotline)
     return DialogueManager(
-        session_factory(engine), answerer, FlowEngine(load_flows(), HINTS), actions, verifier or OcrPipelineVerifier(),
+        session_factory(engine), answerer, FlowEngine(load_flows(), HINTS), actions,
+        verifier or OcrPipelineVerifier(settings),
         settings.assistant_data_dir / "uploads", timezone, settings.service_hotline, clock=clock,
         max_upload_mb=settings.max_file_mb, resume_after=timedelta(minutes=settings.flow_resume_after_min),
         flow_ttl=timedelta(days=settings.flow_ttl_days))
