@@ -16,6 +16,38 @@ if TYPE_CHECKING:
     from ocr.pipeline import VerificationResult
 
 COLOURS = {"pass": (0, 150, 60), "warn": (230, 140, 0), "fail": (210, 0, 0)}
+VERDICT_CN = {"pass": ("通过", "pass"), "review": ("需人工复核", "warn"), "fail": ("不通过", "fail")}
+# Which fields a check is about, so a box shows the colour of the worst check that concerns it.
+CHECK_FIELDS = {
+    "code_format": ("invoice_code", "invoice_number", "check_code"),
+    "issue_date": ("issue_date",),
+    "buyer_tax_id": ("buyer_tax_id",),
+    "seller_tax_id": ("seller_tax_id",),
+    "total_sum": ("amount", "tax_amount", "total_amount"),
+    "tax_rate": ("tax_rate", "tax_amount", "line_items"),
+    "total_in_words": ("total_amount_cn", "total_amount"),
+    "line_items_sum": ("line_items", "amount", "tax_amount"),
+    "buyer_not_seller": ("buyer_name", "seller_name"),
+    "buyer_is_applicant": ("buyer_name",),
+    "duplicate": ("invoice_code", "invoice_number"),
+    "party_a_credit_code": ("party_a_credit_code",),
+    "party_b_credit_code": ("party_b_credit_code",),
+    "amount_in_words": ("amount", "amount_cn"),
+    "signing_date": ("signing_date",),
+    "term": ("term_start", "term_end"),
+    "credit_code": ("credit_code",),
+    "established_date": ("established_date",),
+}
+RANK = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def field_status(result: VerificationResult) -> dict[str, str]:
+    status: dict[str, str] = {}
+    for check in result.checks:
+        for name in CHECK_FIELDS.get(check.name, ()):
+            if RANK[check.status] >= RANK[status.get(name, "pass")]:
+                status[name] = check.status
+    return status
 
 
 def write_annotations(pages: list[Page], result: VerificationResult, directory: Path) -> list[Path]:
@@ -26,15 +58,18 @@ def write_annotations(pages: list[Page], result: VerificationResult, directory: 
     for page in pages:
         image = Image.fromarray(page.image).convert("RGB")
         draw = ImageDraw.Draw(image)
+        statuses = field_status(result)
         for field in result.extraction.fields.values():
             if field.box is None or field.page != page.index:
                 continue
-            draw.rectangle(field.box, outline=(0, 90, 220), width=2)
+            colour = COLOURS[statuses.get(field.name, "pass")]
+            draw.rectangle(field.box, outline=colour, width=3)
             x, y = field.box[0], max(0, field.box[1] - 20)
-            draw.text((x, y), field.name, font=font, fill=(0, 90, 220), stroke_width=2, stroke_fill="white")
+            draw.text((x, y), field.name, font=font, fill=colour, stroke_width=2, stroke_fill="white")
         if page.index == 0:
-            draw.text((10, 10), f"结论：{result.verdict}", font=font, fill=COLOURS.get(
-                {"review": "warn"}.get(result.verdict, result.verdict), (0, 0, 0)), stroke_width=2, stroke_fill="white")
+            label, status = VERDICT_CN[result.verdict]
+            draw.text((10, 10), f"初步核验结论：{label}", font=font, fill=COLOURS[status],
+                      stroke_width=2, stroke_fill="white")
         target = directory / f"{stem}.p{page.index + 1}.annotated.png"
         # Written to a temporary name and renamed, so a crash never leaves half an image.
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".png.tmp")

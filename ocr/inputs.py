@@ -136,13 +136,32 @@ def _text_layer(page, index: int, page_height: float) -> list[TextBox] | None:
     textpage = page.get_textpage()
     if textpage.count_chars() < 10:
         return None
-    boxes: list[TextBox] = []
+    runs: list[tuple[float, float, float, float, str]] = []
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top).strip()
-        if not text:
-            continue
-        x0, x1 = left * PDF_SCALE, right * PDF_SCALE
-        y0, y1 = (page_height - top) * PDF_SCALE, (page_height - bottom) * PDF_SCALE
-        boxes.append(TextBox(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 1.0, index))
+        text = textpage.get_text_bounded(left, bottom, right, top).replace("\xa0", " ").strip()
+        if text:
+            runs.append((left * PDF_SCALE, (page_height - top) * PDF_SCALE, right * PDF_SCALE,
+                         (page_height - bottom) * PDF_SCALE, text))
+    boxes = [
+        TextBox(text, ((x0, y0), (x1, y0), (x1, y1), (x0, y1)), 1.0, index)
+        for x0, y0, x1, y1, text in _merge_runs(runs)
+    ]
     return boxes or None
+
+
+def _merge_runs(runs: list[tuple[float, float, float, float, str]]) -> list[tuple[float, float, float, float, str]]:
+    """pdfium splits one printed phrase into several runs; rejoin those that touch on a line,
+    as an OCR engine would see them."""
+    merged: list[list] = []
+    for x0, y0, x1, y1, text in sorted(runs, key=lambda r: (round(r[1] / 4), r[0])):
+        if merged:
+            last = merged[-1]
+            height = max(y1 - y0, last[3] - last[1])
+            same_line = min(y1, last[3]) - max(y0, last[1]) > 0.5 * min(y1 - y0, last[3] - last[1])
+            if same_line and 0 <= x0 - last[2] < 0.6 * height:
+                last[2], last[1], last[3] = x1, min(y0, last[1]), max(y1, last[3])
+                last[4] += text
+                continue
+        merged.append([x0, y0, x1, y1, text])
+    return [tuple(m) for m in merged]

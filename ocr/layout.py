@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 
 from ocr.engine import TextBox
@@ -57,7 +58,10 @@ def tokens_from(boxes: list[TextBox], y_offset: float = 0.0) -> list[Token]:
     for box in boxes:
         points = [(x * cos - y * sin, x * sin + y * cos) for x, y in box.quad]
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        text = re.sub(r"\s+", "", box.text) if _mostly_cjk(box.text) else box.text.strip()
+        # NFKC: PDF text layers often map glyphs back to CJK compatibility ideographs (U+F900…),
+        # and OCR returns full-width digits; both must compare equal to the plain characters.
+        raw = unicodedata.normalize("NFKC", box.text)
+        text = re.sub(r"\s+", "", raw) if _mostly_cjk(raw) else raw.strip()
         tokens.append(Token(text, min(xs), min(ys) + y_offset, max(xs), max(ys) + y_offset, box.confidence, box))
     return tokens
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
@@ -17,6 +17,8 @@ from ocr.fonts import cjk_fonts
 class Canvas:
     image: Image.Image
     font_path: Path
+    # Every text drawn, so the same page can also be written as a PDF with a text layer.
+    texts: list[tuple[float, float, str, int]] = field(default_factory=list)
 
     @classmethod
     def new(cls, width: int, height: int, rng: random.Random) -> Canvas:
@@ -28,7 +30,11 @@ class Canvas:
 
     def text(self, xy: tuple[float, float], text: str, size: int = 24, anchor: str = "la",
              fill: tuple[int, int, int] = (20, 20, 20)) -> None:
-        ImageDraw.Draw(self.image).text(xy, text, font=self.font(size), fill=fill, anchor=anchor)
+        font = self.font(size)
+        ImageDraw.Draw(self.image).text(xy, text, font=font, fill=fill, anchor=anchor)
+        left, top, _, _ = ImageDraw.Draw(self.image).textbbox(xy, text, font=font, anchor=anchor)
+        if text.strip():
+            self.texts.append((left, top, text, size))
 
     def rect(self, box: tuple[float, float, float, float], colour: tuple[int, int, int] = (150, 110, 60)) -> None:
         ImageDraw.Draw(self.image).rectangle(box, outline=colour, width=2)

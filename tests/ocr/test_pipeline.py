@@ -28,7 +28,6 @@ def test_a_clean_invoice_photo_is_read_exactly_and_passes(engine, tmp_path) -> N
     assert data["doc_type"] == "invoice"
     for name in KEY_FIELDS:
         assert data["fields"][name]["value"] == sample.fields[name], name
-    assert data["fields"]["amount"]["value"].count(".") == 1 and len(data["fields"]["amount"]["value"].split(".")[1]) == 2
     box = data["fields"]["invoice_number"]["box"]
     assert box and box[2] > box[0] and 0 < data["fields"]["invoice_number"]["confidence"] <= 1
     assert result.verdict == "pass", [c for c in result.checks if c.status != "pass"]
