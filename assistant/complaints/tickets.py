@@ -34,12 +34,15 @@ def ticket_prefix(received_at: datetime) -> str:
 
 
 def register_ticket(db: Session, who: Complainant, slots: dict[str, Any], urgent_reasons: list[str],
-                    received_at: datetime) -> ComplaintTicket:
-    """Create the ticket with its number and due date; a repeat complaint is urgent too."""
+                    received_at: datetime, local_received_at: datetime) -> ComplaintTicket:
+    """Create the ticket with its number and due date; a repeat complaint is urgent too.
+
+    ``local_received_at`` is the same moment in the bank's time zone: the number carries the local date.
+    """
     reasons = list(dict.fromkeys(urgent_reasons))
     if _is_repeat(db, who, slots, received_at):
         reasons.append("repeat")
-    prefix = ticket_prefix(received_at)
+    prefix = ticket_prefix(local_received_at)
     for _attempt in range(5):  # two workers may pick the same next number; the unique index decides
         count = db.scalar(select(func.count()).where(ComplaintTicket.number.like(prefix + "%"))) or 0
         ticket = ComplaintTicket(

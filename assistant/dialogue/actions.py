@@ -40,7 +40,8 @@ class FlowActions:
     def register_complaint(self, db: Session, conversation: Conversation, state: dict[str, Any],
                            now: datetime) -> Reply:
         who = Complainant(conversation.channel, conversation.user_id, conversation.id)
-        ticket = register_ticket(db, who, state["slots"], state.get("urgent", []), now)
+        ticket = register_ticket(db, who, state["slots"], state.get("urgent", []), now,
+                                 now.astimezone(self.timezone))
         lang = state["lang"]
         due = self._local(ticket.due_at)[:10]
         mobile = mask_mobile(ticket.mobile)

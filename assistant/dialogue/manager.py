@@ -11,7 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -60,7 +60,7 @@ class DialogueManager:
         self.resume_after, self.flow_ttl = resume_after, flow_ttl
 
     def handle(self, message: IncomingMessage) -> Reply:
-        now = self.clock()
+        now = self.clock().astimezone(UTC)  # stored in UTC: SQLite keeps no offsets; shown in the bank's zone
         body = message.text or ""
         with self.sessions.begin() as db:
             conversation = repo.conversation_for(db, message.channel, message.user_id, message.session_id, now)

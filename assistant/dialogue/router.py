@@ -115,7 +115,7 @@ class Router:
         scope = classify_scope(head)
         if scope in ("greeting", "thanks"):
             return RouteDecision(scope)
-        if flow == "complaint" and COMPLAINT.search(head):
+        if flow == "complaint" and COMPLAINT.search(head) and not COMPLAINT_PROCESS_QUESTION.search(head):
             return None  # part of the complaint, not a side question
         if not QUESTION_SHAPE.search(head):
             return None
