@@ -20,7 +20,7 @@ ROUTES: tuple[str, ...] = ("question", "complaint", "withdraw_complaint", "lead"
                            "thanks", "out_of_scope")
 
 HANDOVER = re.compile(
-    r"转人工|人工客服|人工服务|找人工|要人工|接人工|转接人工|^人工$|真人|活人|找客服|客服人员|不想和机器|不要机器人|跟机器人说不清"
+    r"转人工|人工客服|跟人说|和人说|人工服务|找人工|要人工|接人工|转接人工|^人工$|真人|活人|找客服|客服人员|不想和机器|不要机器人|跟机器人说不清"
     r"|找(你们)?(客户)?经理(聊|谈|说)|让.{0,4}(工作人员|经理).{0,4}(联系|打电话)"
     r"|\bhuman\b|real person|\bagent\b|speak (to|with) (someone|a person|staff)|talk to (someone|a person|staff)"
     r"|live (chat|person|support)|customer service (rep|representative)",
@@ -32,9 +32,9 @@ WITHDRAW = re.compile(
     re.I,
 )
 COMPLAINT = re.compile(
-    r"投诉|举报|维权|申诉|乱扣|乱收|多扣|被扣|扣了我|扣我|盗刷|被骗|骗子|坑人|欺诈|态度.{0,3}(差|恶劣|不好)|服务.{0,2}(差|烂)"
+    r"投诉|举报|维权|申诉|乱扣|乱收|多扣|被扣|扣了我|扣我|盗刷|被骗|骗了|骗子|坑人|欺诈|算错|态度.{0,3}(差|恶劣|不好)|服务.{0,2}(差|烂)"
     r"|不满意|太过分|12378|起诉|律师|曝光|泄露|泄漏|骚扰|一直没人处理|没人管|讨个说法|给个说法|退钱|退还"
-    r"|complain|complaint|unauthori[sz]ed|rude|overcharg|ripped off|\bscam|fraud|refund",
+    r"|complain|complaint|unauthori[sz]ed|without (our |my )?permission|rude|overcharg|ripped off|\bscam|fraud|refund",
     re.I,
 )
 # Questions about the complaint process are questions, not complaints (投诉一般多久处理完？).
