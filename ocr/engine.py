@@ -36,6 +36,9 @@ class TextBox:
 
 class OcrEngine(Protocol):
     name: str
+    # Share of the last image's text lines the angle classifier found upside down (0 when the
+    # engine cannot tell); the pipeline turns a page whose lines are mostly upside down.
+    last_upside_down_share: float
 
     def recognise(self, image: np.ndarray) -> list[TextBox]:
         """Text lines of an RGB image (H×W×3, uint8)."""
@@ -62,8 +65,19 @@ class RapidOcrEngine:
                 "SME_OCR_ENGINE: rapidocr is selected but rapidocr-onnxruntime is not installed"
             ) from exc
         self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        self.last_upside_down_share = 0.0
+        classify = self._ocr.text_cls
+
+        def classify_and_count(crops):  # RapidOCR drops the classifier's verdicts; keep a tally
+            crops, verdicts, elapsed = classify(crops)
+            flipped = sum(1 for label, score in verdicts if label == "180" and score > 0.9)
+            self.last_upside_down_share = flipped / len(verdicts) if verdicts else 0.0
+            return crops, verdicts, elapsed
+
+        self._ocr.text_cls = classify_and_count
 
     def recognise(self, image: np.ndarray) -> list[TextBox]:
+        self.last_upside_down_share = 0.0
         result, _ = self._ocr(image)
         boxes: list[TextBox] = []
         for quad, text, score in result or []:
@@ -75,6 +89,7 @@ class PaddleOcrEngine:
     """PaddleOCR 2.x ``PaddleOCR(...).ocr`` with every model directory given by path."""
 
     name = "paddleocr"
+    last_upside_down_share = 0.0  # PaddleOCR does not report its classifier's verdicts
 
     def __init__(self, det_dir: Path | None, rec_dir: Path | None, cls_dir: Path | None) -> None:
         for setting, directory in (

@@ -93,7 +93,12 @@ def recognise_page(engine: OcrEngine, page: Page) -> list[TextBox]:
     if page.text_boxes is not None:
         return page.text_boxes
     boxes = engine.recognise(page.image)
-    if _looks_sideways(boxes):
+    if getattr(engine, "last_upside_down_share", 0.0) > 0.6 and len(boxes) >= 4:
+        # Each line was read correctly (the classifier turned it), but the layout is upside
+        # down: turn the page and read it again so rows and columns are in reading order.
+        page.image = np.ascontiguousarray(np.rot90(page.image, 2))
+        boxes = engine.recognise(page.image)
+    elif _looks_sideways(boxes):
         best = boxes
         for k in (1, 3):  # 90° counter-clockwise, then clockwise
             rotated = np.ascontiguousarray(np.rot90(page.image, k))

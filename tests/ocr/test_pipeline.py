@@ -54,14 +54,16 @@ def test_the_same_invoice_photographed_again_is_a_duplicate_across_runs(engine, 
     assert "a.png" in next(c.detail for c in again.checks if c.name == "duplicate")
 
 
-def test_a_sideways_photo_is_turned_upright_and_read(engine) -> None:
+def test_sideways_and_upside_down_photos_are_turned_upright_and_read(engine) -> None:
     sample = make_invoice(seed=31, noise=Noise())
-    image = Image.open(io.BytesIO(sample.data)).rotate(90, expand=True)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    result = verify_document(out.getvalue(), engine, VerifyOptions(today=TODAY))
-    assert result.doc_type == "invoice"
-    assert result.extraction.value("invoice_number") == sample.fields["invoice_number"]
+    for angle in (90, 180):
+        image = Image.open(io.BytesIO(sample.data)).rotate(angle, expand=True)
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        result = verify_document(out.getvalue(), engine, VerifyOptions(today=TODAY))
+        assert result.doc_type == "invoice", angle
+        assert result.extraction.value("invoice_number") == sample.fields["invoice_number"], angle
+        assert result.verdict == "pass", (angle, [c for c in result.checks if c.status != "pass"])
 
 
 def test_applicant_mismatch_fails_and_match_passes(engine) -> None:
