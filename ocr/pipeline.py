@@ -89,23 +89,30 @@ def read_source(source: Path | bytes, limits: InputLimits) -> tuple[bytes, str]:
 
 
 def recognise_page(engine: OcrEngine, page: Page) -> list[TextBox]:
-    """OCR one page; a page photographed sideways is turned upright first."""
+    """OCR one page; a page photographed sideways or upside down is turned upright first.
+
+    The extra OCR passes happen only for turned pages, so upright pages cost one engine call.
+    """
     if page.text_boxes is not None:
         return page.text_boxes
     boxes = engine.recognise(page.image)
-    if getattr(engine, "last_upside_down_share", 0.0) > 0.6 and len(boxes) >= 4:
+    if _looks_sideways(boxes):
+        # Both quarter turns read well, because the classifier turns upside-down lines; the one
+        # whose lines needed no turning is the upright page.
+        trials = []
+        for k in (1, 3):  # 90° counter-clockwise, then clockwise
+            rotated = np.ascontiguousarray(np.rot90(page.image, k))
+            trial = engine.recognise(rotated)
+            upright = getattr(engine, "last_upside_down_share", 0.0) < 0.5
+            trials.append((upright, _score(trial), k, trial, rotated))
+        upright, score, _, trial, rotated = max(trials, key=lambda t: (t[0], t[1]))
+        if upright or score > _score(boxes):
+            boxes, page.image = trial, rotated
+    elif getattr(engine, "last_upside_down_share", 0.0) > 0.6 and len(boxes) >= 4:
         # Each line was read correctly (the classifier turned it), but the layout is upside
         # down: turn the page and read it again so rows and columns are in reading order.
         page.image = np.ascontiguousarray(np.rot90(page.image, 2))
         boxes = engine.recognise(page.image)
-    elif _looks_sideways(boxes):
-        best = boxes
-        for k in (1, 3):  # 90° counter-clockwise, then clockwise
-            rotated = np.ascontiguousarray(np.rot90(page.image, k))
-            trial = engine.recognise(rotated)
-            if _score(trial) > _score(best):
-                best, page.image = trial, rotated
-        boxes = best
     return [TextBox(b.text, b.quad, b.confidence, page.index) for b in boxes]
 
 
