@@ -10,6 +10,7 @@ from eval.ocr.render import Canvas
 from eval.ocr.truth import PEOPLE, bad_credit_code, company, credit_code, digits, issue_date, money
 from ocr.validators import decimal_to_words
 
+CONTRACT_PAGE_BREAK = 170 + 62 * 12 - 12  # between clause 三 and 四: a scan split here cuts no line
 CONTRACT_DEFECTS = ("missing_seal", "blank_fields", "words_mismatch", "bad_credit_code")
 LICENCE_DEFECTS = ("bad_credit_code", "future_date")
 CONTRACT_DEFECT_CHECKS = {"missing_seal": "seal", "blank_fields": "blanks", "words_mismatch": "amount_in_words",

@@ -8,14 +8,18 @@ writes one image per document and ``truth.jsonl`` (file, kind, fields, defects, 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from PIL import Image
+
 from eval.ocr.documents import (
     CONTRACT_DEFECTS,
+    CONTRACT_PAGE_BREAK,
     LICENCE_DEFECTS,
     make_contract,
     make_licence,
@@ -23,6 +27,7 @@ from eval.ocr.documents import (
     render_licence,
 )
 from eval.ocr.invoices import INVOICE_DEFECTS, make_invoice, render_invoice
+from eval.ocr.pdf import canvas_to_pdf
 from eval.ocr.render import Noise, apply_noise, random_noise
 
 
@@ -38,11 +43,25 @@ class Sample:
         return {"file": self.file, "kind": self.kind, "fields": self.fields, "defects": self.defects}
 
 
-def invoice_sample(rng: random.Random, today: date, defect: str | None, noise: Noise | None = None) -> Sample:
+def invoice_sample(
+    rng: random.Random, today: date, defect: str | None, noise: Noise | None = None, as_pdf: bool = False
+) -> Sample:
     inv = make_invoice(rng, today, defect)
-    image = render_invoice(inv, rng).image
-    data = apply_noise(image, noise if noise is not None else random_noise(rng))
+    canvas = render_invoice(inv, rng)
+    if as_pdf:  # a born-digital invoice, as downloaded from the e-invoice service: text layer, no noise
+        data = canvas_to_pdf(canvas)
+    else:
+        data = apply_noise(canvas.image, noise if noise is not None else random_noise(rng))
     return Sample("", "invoice", {**inv.fields, "line_items": inv.items}, inv.defects, data)
+
+
+def scanned_pdf(image: Image.Image, split_at: int | None) -> bytes:
+    """A scanner's PDF: page images, no text layer; optionally split into two pages."""
+    pages = [image] if split_at is None else [image.crop((0, 0, image.width, split_at)),
+                                              image.crop((0, split_at, image.width, image.height))]
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=144)
+    return out.getvalue()
 
 
 def generate_samples(count: int, seed: int, today: date, noise_level: float = 1.0) -> list[Sample]:
@@ -64,17 +83,22 @@ def generate_samples(count: int, seed: int, today: date, noise_level: float = 1.
                 second.defects = ["duplicate"]
                 samples += [first, second]
                 continue
-            samples.append(invoice_sample(rng, today, defect, noise))
+            samples.append(invoice_sample(rng, today, defect, noise, as_pdf=rng.random() < 0.2))
         elif roll < 0.85:
             doc = make_contract(rng, today, rng.choice(CONTRACT_DEFECTS) if defective else None)
-            data = apply_noise(render_contract(doc, rng).image, noise)
+            image = render_contract(doc, rng).image
+            if rng.random() < 0.4:  # a two-page scan: clauses on page 1, signatures and seals on page 2
+                noisy = Image.open(io.BytesIO(apply_noise(image, replace(noise, rotate=0.0, scale=1.0))))
+                data = scanned_pdf(noisy.convert("RGB"), split_at=CONTRACT_PAGE_BREAK)
+            else:
+                data = apply_noise(image, noise)
             samples.append(Sample("", "contract", doc.fields, doc.defects, data))
         else:
             doc = make_licence(rng, today, rng.choice(LICENCE_DEFECTS) if defective else None)
             data = apply_noise(render_licence(doc, rng).image, noise)
             samples.append(Sample("", "business_licence", doc.fields, doc.defects, data))
     for i, sample in enumerate(samples):
-        ext = "jpg" if sample.data[:3] == b"\xff\xd8\xff" else "png"
+        ext = {b"\xff\xd8": "jpg", b"%P": "pdf"}.get(sample.data[:2], "png")
         sample.file = f"{i:04d}_{sample.kind}.{ext}"
     return samples
 

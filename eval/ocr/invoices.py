@@ -143,8 +143,8 @@ def render_invoice(data: InvoiceData, rng: random.Random) -> Canvas:
         _paper_party(c, seller_y, "销售方", f["seller_name"], f["seller_tax_id"])
         c.text((1060, seller_y + 30), "备注", 22)
     c.text((60, 940), f"收款人：{rng.choice(PEOPLE)}    复核：{rng.choice(PEOPLE)}    开票人：{rng.choice(PEOPLE)}", 20)
-    # The seal overlaps the remarks and the issuer line, as real ones do.
-    c.seal((1280, 880), "发票专用章", rng)
+    # The seal is stamped over the remarks, the seller box and the issuer line, as real ones are.
+    c.seal((rng.randint(1000, 1350), rng.randint(800, 900)), "发票专用章", rng)
     return c
 
 

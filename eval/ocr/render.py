@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 from ocr.fonts import cjk_fonts
@@ -64,6 +65,7 @@ class Noise:
     jpeg_quality: int | None = None
     contrast: float = 1.0
     scale: float = 1.0
+    shadow: float = 0.0  # darkening towards one side, as under a desk lamp
 
 
 def random_noise(rng: random.Random, level: float = 1.0) -> Noise:
@@ -73,6 +75,7 @@ def random_noise(rng: random.Random, level: float = 1.0) -> Noise:
         jpeg_quality=rng.randint(40, 85) if rng.random() < 0.8 * level else None,
         contrast=1 - rng.uniform(0, 0.45) * level,
         scale=rng.uniform(0.85, 1.1),
+        shadow=rng.uniform(0.15, 0.35) * level if rng.random() < 0.3 else 0.0,
     )
 
 
@@ -80,6 +83,9 @@ def apply_noise(image: Image.Image, noise: Noise) -> bytes:
     """The noisy image encoded as the file a client would upload (JPEG or PNG)."""
     if noise.scale != 1.0:
         image = image.resize((int(image.width * noise.scale), int(image.height * noise.scale)), Image.LANCZOS)
+    if noise.shadow:
+        ramp = np.linspace(1.0, 1.0 - noise.shadow, image.width, dtype=np.float32)
+        image = Image.fromarray((np.asarray(image, dtype=np.float32) * ramp[None, :, None]).astype(np.uint8))
     if noise.contrast < 1.0:
         image = ImageEnhance.Contrast(image).enhance(noise.contrast)
     if noise.rotate:

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from ocr.fields.common import parse_date
-from ocr.layout import Found, Token, find_label, find_value, group_lines
+from ocr.layout import Found, Token, find_label, find_value, group_lines, right_of
 from ocr.model import Extraction
 from ocr.validators import (
     CN_NUMERAL_LOOKALIKES,
@@ -112,8 +112,6 @@ def _parties(tokens: list[Token], ex: Extraction) -> None:
 
 
 def _right_value(tokens: list[Token], key: Token) -> Found | None:
-    from ocr.layout import right_of
-
     right = right_of(tokens, key, max_gap=4 * key.height)
     return Found(right.text.lstrip(":："), (key, right)) if right else None
 

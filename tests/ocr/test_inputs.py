@@ -32,14 +32,24 @@ def _png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
-def test_type_is_decided_by_content_not_name() -> None:
+def test_type_is_decided_by_content_not_name(tmp_path) -> None:
     assert sniff(_png()) == "png"
+    renamed = tmp_path / "invoice.pdf"
+    renamed.write_bytes(_png())
+    assert load_pages(renamed.read_bytes(), LIMITS)[0].image.shape == (48, 64, 3)
     with pytest.raises(DocumentRejected, match="无法识别的文件类型"):
         sniff(b"PK\x03\x04 this is a zip renamed to invoice.pdf")
 
 
+def _image_pdf() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (200, 300), "white").save(out, format="PDF")
+    return out.getvalue()
+
+
 def test_each_broken_upload_gets_its_own_clear_error() -> None:
     cases = {
+        _image_pdf()[:-120]: "PDF 已损坏",
         b"": "文件为空",
         _png()[:60]: "损坏",
         b"%PDF-1.4\n garbage that is not a pdf": "PDF 已损坏",
