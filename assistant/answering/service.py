@@ -1,18 +1,22 @@
-"""Answering one question: guard → retrieve → compose → a cited ``Answer``.
+"""Answering one question: guard → rewrite the query → retrieve → compose → a cited ``Answer``.
 
-``build_answerer`` assembles the pipeline from settings once at start-up; callers (CLI, dialogue
-manager, HTTP) keep the object and call ``answer`` per question.
+``build_answerer`` assembles the pipeline from settings once at start-up (the composer chosen by
+``SME_LLM_BACKEND``); callers (CLI, dialogue manager, HTTP) keep the object and call ``answer``
+per question, or ``stream`` to show the reply as it is written (see ``StreamEvent``).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from assistant.answering.extractive import Composition, ExtractiveComposer, Messages
 from assistant.answering.guard import classify_scope
 from assistant.answering.language import Language, detect_language
+from assistant.answering.rewrite import rewrite_query
+from assistant.answering.turn import Turn
 from assistant.settings import Settings
 from knowledge_base.dense import Embedder, Reranker
 from knowledge_base.index import KnowledgeBaseIndex
@@ -26,6 +30,15 @@ class Composer(Protocol):
     def compose(self, question: str, lang: Language) -> Composition: ...
 
 
+@runtime_checkable
+class TurnComposer(Protocol):
+    """A composer that needs the whole turn (history, deadline) and can stream: the LLM composer."""
+
+    def compose_turn(self, turn: Turn) -> Composition: ...
+
+    def stream_turn(self, turn: Turn) -> Iterator[str | Composition]: ...
+
+
 @dataclass
 class Answer:
     question: str
@@ -35,6 +48,8 @@ class Answer:
     latency_ms: float = 0.0
     language: Language = "zh"
     reason: str = ""
+    composer: str = "extractive"  # "llm" when the model's checked reply is the answer
+    fallback_reason: str = ""  # why the model's reply was replaced by the extractive answer
 
     def to_json(self) -> dict:
         return {
@@ -46,17 +61,74 @@ class Answer:
         }
 
 
+@dataclass
+class StreamEvent:
+    """One event of a streamed answer.
+
+    ``delta`` events carry provisional text to show as it arrives; exactly one ``final`` event
+    ends the stream with the checked ``Answer``. Its text is complete and replaces whatever was
+    shown; ``retracted`` is True when the streamed text was withdrawn (the model's reply failed a
+    check or the model failed, and the extractive answer is given instead).
+    """
+
+    kind: Literal["delta", "final"]
+    text: str = ""
+    answer: Answer | None = None
+    retracted: bool = False
+
+    def to_json(self) -> dict:
+        if self.kind == "delta":
+            return {"text": self.text}
+        assert self.answer is not None
+        return {**self.answer.to_json(), "retracted": self.retracted}
+
+
 class QuestionAnswerer:
-    def __init__(self, composer: Composer, messages: Messages) -> None:
+    def __init__(self, composer: Composer, messages: Messages, turn_deadline_s: float = 8.0) -> None:
         self.composer = composer
         self.messages = messages
+        self.turn_deadline_s = turn_deadline_s
 
     def answer(self, question: str, history: list[str] | None = None) -> Answer:
         """Answer one question; ``history`` is the client's earlier messages, newest last."""
         started = time.perf_counter()
+        turn, early = self._prepare(question, history)
+        if early is not None:
+            composition = early
+        elif isinstance(self.composer, TurnComposer):
+            composition = self.composer.compose_turn(turn)
+        else:
+            composition = self.composer.compose(turn.query, turn.lang)
+        return self._answer(turn, composition, started)
+
+    def stream(self, question: str, history: list[str] | None = None) -> Iterator[StreamEvent]:
+        """The answer as it is written: ``delta`` events, then one ``final`` event (always)."""
+        started = time.perf_counter()
+        turn, early = self._prepare(question, history)
+        if early is not None or not isinstance(self.composer, TurnComposer):
+            composition = early or self.composer.compose(turn.query, turn.lang)
+            yield StreamEvent("final", answer=self._answer(turn, composition, started))
+            return
+        shown: list[str] = []
+        final: Composition | None = None
+        for item in self.composer.stream_turn(turn):
+            if isinstance(item, str):
+                shown.append(item)
+                yield StreamEvent("delta", text=item)
+            else:
+                final = item
+        assert final is not None, "a streaming composer ends with its composition"
+        answer = self._answer(turn, final, started)
+        yield StreamEvent("final", answer=answer,
+                          retracted=bool(shown) and not answer.answer.startswith("".join(shown).strip()))
+
+    def _prepare(self, question: str, history: list[str] | None) -> tuple[Turn, Composition | None]:
+        """The turn to compose, or the reply already decided (guard, empty question)."""
+        deadline = time.monotonic() + self.turn_deadline_s
         question = question.strip()
         lang = detect_language(question)
         scope = classify_scope(question[:MAX_QUESTION_CHARS])
+        turn = Turn(question, question, lang, list(history or []), deadline)
         if scope is not None:
             text = {
                 "injection": self.messages.refused_instruction,
@@ -64,35 +136,33 @@ class QuestionAnswerer:
                 "thanks": self.messages.thanks,
                 "chitchat": self.messages.out_of_scope,
             }[scope](lang)
-            composition = Composition(text, False, [], scope)
-        elif not question:
-            composition = Composition(self.messages.out_of_scope(lang), False, [], "empty")
-        else:
-            # Overlong messages are answered from their beginning; the rest is usually pasted noise.
-            query = self.with_context(question[:MAX_QUESTION_CHARS], history or [])
-            composition = self.composer.compose(query, lang)
+            return turn, Composition(text, False, [], scope)
+        if not question:
+            return turn, Composition(self.messages.out_of_scope(lang), False, [], "empty")
+        # Overlong messages are answered from their beginning; the rest is usually pasted noise.
+        head = question[:MAX_QUESTION_CHARS]
+        return Turn(head, self.with_context(head, turn.history), lang, turn.history, deadline), None
+
+    def _answer(self, turn: Turn, composition: Composition, started: float) -> Answer:
         citations = [h.to_citation() for h in composition.hits] if composition.grounded else []
         return Answer(
-            question=question,
+            question=turn.question,
             answer=composition.text,
             grounded=composition.grounded,
             citations=citations,
             latency_ms=(time.perf_counter() - started) * 1000,
-            language=lang,
+            language=turn.lang,
             reason=composition.reason,
+            composer=getattr(composition, "composer", "extractive"),
+            fallback_reason=getattr(composition, "fallback_reason", ""),
         )
 
-
     def with_context(self, question: str, history: list[str]) -> str:
-        """A follow-up (那利率呢？) names no product: carry the one the client was asking about."""
-        products_in = getattr(self.composer, "products_in", None)
-        if products_in is None or products_in(question):
+        """A follow-up (那利率呢？, 科技贷呢？) is completed from the client's recent messages."""
+        retriever = getattr(self.composer, "retriever", None)
+        if retriever is None or not history:
             return question
-        for earlier in reversed(history[-4:]):
-            named = products_in(earlier)
-            if named:
-                return " ".join(named) + " " + question
-        return question
+        return rewrite_query(question, history, retriever.kb.glossary)
 
 
 def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAnswerer:
@@ -103,5 +173,10 @@ def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAn
     kb = KnowledgeBaseIndex.load(store.current_dir(kb_name or settings.default_kb), embedder)
     messages = Messages(bank_name=settings.bank_name, hotline=settings.service_hotline)
     retriever = Retriever(kb, embedder, reranker)
-    composer = ExtractiveComposer(retriever, messages, settings.relevance_threshold, settings.retrieval_top_k)
-    return QuestionAnswerer(composer, messages)
+    extractive = ExtractiveComposer(retriever, messages, settings.relevance_threshold, settings.retrieval_top_k)
+    composer: Composer = extractive
+    if settings.llm_backend != "extractive":
+        from assistant.answering.llm import LlmComposer, chat_model_from_settings
+
+        composer = LlmComposer(chat_model_from_settings(settings), extractive, messages, settings.llm_timeout_s)
+    return QuestionAnswerer(composer, messages, settings.turn_deadline_s)
