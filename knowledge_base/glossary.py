@@ -74,11 +74,13 @@ class Glossary:
             if m and concept not in found:
                 found[concept] = ConceptMatch(concept, kind, m.start(), m.end())
         # One stretch of the question is one mention: a match inside a longer one (质押 inside
-        # 知识产权质押贷, 信用贷 inside 信用贷款) is dropped, products winning over terms.
-        ordered = sorted(found.values(), key=lambda m: (m.kind != "product", -(m.end - m.start)))
+        # 知识产权质押贷, 纳税 inside 纳税信用等级) is dropped. Equal spans may name two concepts
+        # (罚钱 is both 罚息 and 违约金); at equal length products are considered first.
+        ordered = sorted(found.values(), key=lambda m: (-(m.end - m.start), m.kind != "product"))
         kept: list[ConceptMatch] = []
         for m in ordered:
-            if not any(k.start <= m.start and m.end <= k.end for k in kept):
+            if not any(k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start)
+                       for k in kept):
                 kept.append(m)
         found = {m.concept: m for m in kept}
         return sorted(found.values(), key=lambda m: m.start)

@@ -39,6 +39,9 @@ class KnowledgeBaseIndex:
     dense: DenseIndex | None = None
     idf: dict[str, float] = field(default_factory=dict)
     _token_sets: list[frozenset[str]] = field(default_factory=list)
+    # Document level: one BM25 "document" per source, to tell which document a question is about.
+    doc_bm25: bm25s.BM25 | None = None
+    doc_of_chunk: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int32"))
 
     # Building ---------------------------------------------------------------------------
     @classmethod
@@ -67,6 +70,28 @@ class KnowledgeBaseIndex:
             df.update(token_set)
         n = max(len(self.tokens), 1)
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        sources: dict[str, int] = {}
+        doc_tokens: list[list[str]] = []
+        doc_of_chunk = np.zeros(len(self.chunks), dtype="int32")
+        for i, (chunk, toks) in enumerate(zip(self.chunks, self.tokens, strict=True)):
+            d = sources.setdefault(chunk.source, len(sources))
+            if d == len(doc_tokens):
+                doc_tokens.append([])
+            doc_tokens[d].extend(toks)
+            doc_of_chunk[i] = d
+        self.doc_of_chunk = doc_of_chunk
+        self.doc_bm25 = _bm25_from_tokens(doc_tokens) if len(doc_tokens) > 1 else None
+
+    def doc_scores(self, query_tokens: list[str]) -> np.ndarray | None:
+        """BM25 of each source document as a whole, normalised to 0..1, per chunk."""
+        if self.doc_bm25 is None:
+            return None
+        known = [t for t in query_tokens if t in self.doc_bm25.vocab_dict]
+        if not known:
+            return None
+        scores = self.doc_bm25.get_scores(known)
+        top = float(scores.max())
+        return (scores / top)[self.doc_of_chunk] if top > 0 else None
 
     # Queries ----------------------------------------------------------------------------
     def token_set(self, i: int) -> frozenset[str]:

@@ -22,6 +22,7 @@ from knowledge_base.index import KnowledgeBaseIndex
 
 RRF_K = 60
 CANDIDATES = 50
+DOC_PRIOR = 0.3
 
 
 @dataclass
@@ -61,7 +62,6 @@ class Retriever:
         self.kb = kb
         self.embedder = embedder if kb.dense is not None else None
         self.reranker = reranker
-        self._section_names: set[str] | None = None
 
     def run(self, query: str, top_k: int = 5, sources: set[str] | None = None) -> RetrievalResult:
         kb = self.kb
@@ -91,11 +91,13 @@ class Retriever:
         candidates = sorted(fused, key=lambda i: (-fused[i], -bm25[i]))[: max(top_k, 30)]
         english = query.isascii()
         hits = []
+        index_of: dict[int, int] = {}
         for i in candidates:
             if bm25[i] > 0 or i in dense_scores:
                 match, relevance = self.coverage(words, concepts, concept_tokens, i, english)
                 hits.append(Hit(chunk=kb.chunks[i], score=fused[i], relevance=relevance, bm25=float(bm25[i]),
                                 dense=dense_scores.get(i), match=match))
+                index_of[id(hits[-1])] = i
         if self.reranker is not None and hits:
             scores = self.reranker.scores(query, [h.chunk.index_text() for h in hits])
             for hit, s in zip(hits, scores, strict=True):
@@ -107,27 +109,26 @@ class Retriever:
             # passage covers, and whether it is the product and the section the question is about.
             top = max(h.bm25 for h in hits) or 1.0
             products = {m.concept for m in concepts if m.kind == "product"}
-            # A concept names a section only when few section headings contain it (贷款 is in many).
-            terms = [m.concept for m in concepts if m.kind == "term" and self._sections_with(m.concept) <= 2]
+            # Which document the whole question points to (a client describing their situation
+            # names no product, but its words gather in that product's document).
+            doc_prior = kb.doc_scores(tokens) if not products else None
+            terms = [m.concept for m in concepts if m.kind == "term"]
             for hit in hits:
                 structure = 0.0
                 if products and hit.chunk.title in products:
                     structure += 0.4
-                if any(t in hit.chunk.section for t in terms if hit.chunk.section):
+                if hit.chunk.section and any(_names_section(t, hit.chunk.section) for t in terms):
                     structure += 0.3
                 if hit.chunk.question:
                     # A FAQ whose question is worded like the client's is the answer they want.
                     structure += 0.8 * _dice(query, hit.chunk.question)
+                if doc_prior is not None:
+                    structure += DOC_PRIOR * float(doc_prior[index_of[id(hit)]])
                 lexical = hit.bm25 / top if self.embedder is None else hit.score * RRF_K
                 hit.score = lexical * (0.5 + 0.5 * hit.match) + structure
             hits.sort(key=lambda h: -h.score)
         result.hits = hits[:top_k]
         return result
-
-    def _sections_with(self, concept: str) -> int:
-        if self._section_names is None:
-            self._section_names = {c.section for c in self.kb.chunks if c.section}
-        return sum(1 for name in self._section_names if concept in name)
 
     def coverage(self, words: list[str], concepts: list[ConceptMatch], concept_tokens: dict[str, list[str]],
                  i: int, english: bool = False) -> tuple[float, float]:
@@ -170,6 +171,12 @@ class Retriever:
         if not sources:
             return None
         return np.array([1.0 if c.source in sources else 0.0 for c in self.kb.chunks], dtype="float32")
+
+
+def _names_section(concept: str, section: str) -> bool:
+    """Whether a glossary concept is what a section is about: 时效 names 办理流程与时效, but the
+    generic 贷款 does not name 贷款期限."""
+    return section.endswith(concept) or (len(concept) >= 3 and concept in section)
 
 
 def _bigrams(text: str) -> set[str]:

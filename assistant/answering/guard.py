@@ -37,18 +37,22 @@ _CHITCHAT = re.compile(
 # Topics outside SME financing at this bank: answered with the scope message even when a word
 # (额度, 利率) happens to match the handbook. Banks extend this list for their own deployment.
 _OFF_TOPIC = re.compile(
-    r"信用卡|股票|基金|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
+    r"信用卡|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
     r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商)银行"
-    r"|\b(stocks?|bitcoin|crypto|weather|restaurant|movie|credit card)\b",
+    r"|\b(bitcoin|crypto|weather|restaurant|movie|credit card)\b",
     re.IGNORECASE,
 )
+# Investment talk is off topic unless the client asks about a loan in the same breath
+# (贷款能拿去炒股吗？ is a question about the permitted use of a loan).
+_INVESTING = re.compile(r"炒股|股票|基金定投|买基金|理财产品|\bstocks?\b", re.IGNORECASE)
+_LOAN_WORDS = re.compile(r"贷|借|融资|额度|利率|还款|loan|borrow", re.IGNORECASE)
 
 
 def classify_scope(text: str) -> Scope | None:
     stripped = text.strip()
     if _INJECTION.search(stripped):
         return "injection"
-    if _OFF_TOPIC.search(stripped):
+    if _OFF_TOPIC.search(stripped) or (_INVESTING.search(stripped) and not _LOAN_WORDS.search(stripped)):
         return "chitchat"
     if _GREETING.match(stripped):
         return "greeting"
