@@ -19,6 +19,7 @@ def mobile(text: str, ctx: ValidationContext) -> Validated | Rejected:
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_LOOKALIKES = str.maketrans("OI", "01")
 _CREDIT_CODE = re.compile(r"(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])")
 
 
@@ -40,6 +41,8 @@ def credit_code(text: str, ctx: ValidationContext) -> Validated | Rejected:
     if not candidates:
         return Rejected("credit_code")
     for code in candidates:
+        # The code never uses I, O, S, V, Z; a typed O or I is the digit 0 or 1 (the check character confirms).
+        code = code.translate(_LOOKALIKES) if not is_valid_credit_code(code) else code
         if is_valid_credit_code(code):
             return Validated(code, code)
     return Rejected("credit_code_check")  # 18 characters but the check character is wrong: a typo

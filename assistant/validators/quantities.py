@@ -23,18 +23,51 @@ def _to_decimal(number: str) -> Decimal | None:
             return Decimal(number)
         return Decimal(str(cn2an.cn2an(number.replace("两", "二"), "smart")))
     except (InvalidOperation, ValueError, KeyError):
-        return None
+        pass
+    # cn2an reads 一亿二千万 but not 一点二亿: read the decimal part and apply the trailing unit.
+    # Only for a decimal point: 三五百万 (300–500万) must stay unreadable, not become 35百万.
+    if (m := re.fullmatch(r"(.+点.+?)(千万|百万|十万|万|亿)", number)) and (head := _to_decimal(m[1])) is not None:
+        return head * _MULTIPLIER[m[2]]
+    return None
+
+
+# 三百来万, 三百多万, 十几万, 1000余元: the round number said, with its unit (approximate, see amount()).
+_APPROX_FILLER = re.compile(rf"(?<=[\d{_CN_DIGITS}])(来|多|余|几)(?=\s*(?:千万|百万|十万|万|亿|千|百|元|块))")
+_RANGE = re.compile(r"\s*(?:-|~|～|—|到|至)\s*")
+_APPROX_WORDS = re.compile(r"左右|上下|大概|大约|约|差不多|将近|接近")
 
 
 def parse_quantity(text: str) -> Decimal | None:
-    """The first number in ``text`` with its unit applied: 500万 → 5000000, 一点二亿 → 120000000."""
-    for match in _NUMBER.finditer(normalise(text)):
+    """The first number in ``text`` with its unit applied: 500万 → 5000000, 一点二亿 → 120000000.
+
+    Adjacent parts add up (1亿2千万 → 120000000); in a range the unit after the second number is
+    the first's too (300-500万 → 3000000, the lower bound).
+    """
+    raw = _APPROX_FILLER.sub("", normalise(text))
+    matches = [m for m in _NUMBER.finditer(raw) if _to_decimal(m.group(1)) is not None]
+    for index, match in enumerate(matches):
         value = _to_decimal(match.group(1))
-        if value is None:
-            continue
+        assert value is not None
         unit = (match.group(2) or "").lower()
-        return value * _MULTIPLIER.get(unit, 1)
+        following = matches[index + 1:]
+        if not unit and following and _RANGE.fullmatch(raw[match.end():following[0].start()]):
+            unit = (following[0].group(2) or "").lower()
+        total = value * _MULTIPLIER.get(unit, 1)
+        previous_unit = _MULTIPLIER.get(unit, 1)
+        for part in following:  # 1亿2千万: a smaller unit straight after a larger one adds to it
+            part_unit = (part.group(2) or "").lower()
+            if part.start() != match.end() or not part_unit or _MULTIPLIER[part_unit] >= previous_unit:
+                break
+            total += _to_decimal(part.group(1)) * _MULTIPLIER[part_unit]  # type: ignore[operator]
+            previous_unit, match = _MULTIPLIER[part_unit], part
+        return total
     return None
+
+
+def is_approximate(text: str) -> bool:
+    raw = normalise(text)
+    return bool(_APPROX_FILLER.search(raw) or _APPROX_WORDS.search(raw)
+                or re.search(rf"[\d{_CN_DIGITS}]\s*(?:-|~|～|—|到|至)\s*[\d{_CN_DIGITS}]", raw))
 
 
 def money_display(value: Decimal) -> str:
@@ -60,7 +93,9 @@ def amount(text: str, ctx: ValidationContext) -> Validated | Rejected:
     if not minimum <= value <= maximum:
         return Rejected("amount_range")
     value = value.quantize(Decimal("0.01"))
-    return Validated(f"{value:.2f}", money_display(value))
+    # An approximation (三百来万, 300-500万, 大概500万) keeps the round number said, shown back with 约
+    # so the client sees it was read as an estimate and can correct it at the confirmation.
+    return Validated(f"{value:.2f}", ("约" if is_approximate(raw) else "") + money_display(value))
 
 
 def years(text: str, ctx: ValidationContext) -> Validated | Rejected:
