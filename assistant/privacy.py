@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])")
+# Mobiles as clients type them (and as the mobile validator accepts them): 13912345678, 139 1234 5678,
+# 139-1234-5678, +86 13912345678, 8613912345678. The middle four digits are hidden, separators kept.
+_MOBILE = re.compile(r"(?<![\d*])((?:\+?86[\s-]?)?1[3-9]\d[\s-]?)(\d{4})([\s-]?\d{4})(?![\d*])")
+_CREDIT_CODE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{4})[0-9A-Z]{10}([0-9A-Z]{4})(?![0-9A-Z])", re.I)
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 
 
 def mask_mobile(mobile: str) -> str:
     """13912345678 → 139****5678."""
-    return _MOBILE.sub(r"\1****\3", mobile)
+    return _MOBILE.sub(lambda m: m[1] + "****" + m[3], mobile)
 
 
 def mask_credit_code(code: str) -> str:
