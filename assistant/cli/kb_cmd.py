@@ -106,6 +106,23 @@ def stats_cmd(kb: KbOption = None, as_json: Annotated[bool, typer.Option("--json
         print(f"  {doc['chunks']:5}  {source}  ({doc['title']})")
 
 
+@app.command("gaps")
+def gaps_cmd(kb: KbOption = None, days: Annotated[int, typer.Option(min=1, help="Look back this many days.")] = 30,
+             limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
+    """Questions clients asked that the documents did not answer, most frequent first."""
+    from assistant.answering.log import knowledge_gaps
+    from assistant.store.db import make_engine, session_factory, upgrade_schema
+
+    settings = settings_from_cli()
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade_schema(settings.sqlalchemy_url, engine)
+    rows = knowledge_gaps(session_factory(engine), kb or settings.default_kb, days, limit)
+    if not rows:
+        print(f"no unanswered questions in the last {days} days")
+    for question, count in rows:
+        print(f"{count:5}  {question}")
+
+
 @app.command("remove")
 def remove_cmd(kb: Annotated[str, typer.Option("--kb", help="Knowledge base to delete.")],
                yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False) -> None:

@@ -88,3 +88,16 @@ def test_ask_reads_questions_from_stdin_and_writes_json_lines(demo_settings: Set
     assert [line["grounded"] for line in lines] == [True, False]
     assert set(lines[0]) == {"question", "answer", "grounded", "citations", "latency_ms"}
     assert {"source", "text", "score"} <= set(lines[0]["citations"][0])
+
+
+def test_unanswered_questions_are_logged_masked_and_listed_as_knowledge_gaps(demo_settings: Settings):
+    env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(demo_settings.assistant_data_dir)}
+    questions = ("怎么开通跨境人民币结算？\n怎么开通跨境人民币结算？\n科技贷利率多少\n"
+                 "我的手机是13912345678，跨境人民币结算怎么开通？\n")
+    subprocess.run([sys.executable, "-m", "assistant", "ask", "-"], input=questions, capture_output=True,
+                   text=True, env=env, timeout=120, check=True)
+    gaps = subprocess.run([sys.executable, "-m", "assistant", "kb", "gaps"], capture_output=True, text=True,
+                          env=env, timeout=120, check=True).stdout.splitlines()
+    assert gaps[0].split() == ["2", "怎么开通跨境人民币结算？"]
+    assert not any("科技贷" in line for line in gaps)  # answered, so not a gap
+    assert any("139****5678" in line for line in gaps) and not any("13912345678" in line for line in gaps)
