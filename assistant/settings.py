@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     turn_deadline_s: float = Field(default=8.0, gt=0)
 
     # LLM
-    llm_max_tokens: int = Field(default=512, ge=16, description="Most tokens the model may generate per answer.")
+    llm_max_tokens: int = Field(default=512, ge=1, description="Most tokens the model may generate per answer.")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0 keeps answers close to the sources.")
 
     # Conversation
