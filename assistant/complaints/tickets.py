@@ -78,11 +78,23 @@ def _is_repeat(db: Session, who: Complainant, slots: dict[str, Any], now: dateti
 
 
 def extend_ticket(db: Session, ticket: ComplaintTicket, days: int, reason: str, by: str, now: datetime) -> None:
-    """Extend the decision deadline to 30 or 60 days from receipt; the reason is mandatory."""
+    """Extend the decision deadline to 30, then 60 days from receipt; the reason is mandatory.
+
+    The steps go one way (15 → 30 → 60): a deadline is never shortened, skipped ahead or pushed
+    past 60 days, and a withdrawn or closed ticket is not extended.
+    """
     if days not in EXTENSION_DAYS:
         raise ValueError(f"extension must be one of {EXTENSION_DAYS} days")
     if not reason.strip():
         raise ValueError("an extension needs a reason")
+    if ticket.status in ("withdrawn", "closed"):
+        raise ValueError(f"ticket {ticket.number} is {ticket.status}; it cannot be extended")
+    current = (ticket.extended_due_at - ticket.received_at).days if ticket.extended_due_at else DECISION_DAYS
+    allowed = next((d for d in EXTENSION_DAYS if d > current), None)
+    if allowed is None:
+        raise ValueError(f"ticket {ticket.number} is already extended to {current} days, the most allowed")
+    if days != allowed:
+        raise ValueError(f"ticket {ticket.number} is at {current} days; the next extension is to {allowed} days")
     ticket.extended_due_at = ticket.received_at + timedelta(days=days)
     ticket.extension_reason = reason
     ticket.history = [*ticket.history, {"at": now.isoformat(), "event": f"extended_{days}d", "by": by,
