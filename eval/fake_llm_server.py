@@ -26,6 +26,7 @@ MAX_QUOTE_CHARS = 400
 _PASSAGE = re.compile(r'<段落 编号="(\d+)" 出处="([^"]*)">\n(.*?)\n</段落>', re.S)
 _QUESTION = re.compile(r"<客户消息>\n(.*?)\n</客户消息>", re.S)
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*")
+_COMPARISON = re.compile(r"哪个|哪一个|哪种|对比|比较|区别|相比|\bwhich\b|\bcompare|\bversus\b|\bvs\b", re.I)
 
 
 @dataclass
@@ -77,7 +78,9 @@ Responder = Callable[[ChatRequest], Completion]
 
 
 def quote_best_passage(request: ChatRequest) -> Completion:
-    """The scripted-good model: quote the first passage, and each named product's, with [n]."""
+    """The scripted-good model: quote the first passage, and each named product's, with [n].
+
+    A comparison (哪个…, which…) quotes the first passage of every product given."""
     passages = request.passages
     if not passages:
         return Completion(REFUSAL)
@@ -85,7 +88,8 @@ def quote_best_passage(request: ChatRequest) -> Completion:
     titles = {p[1].split(" · ")[0].strip("《》") for p in chosen}
     for passage in passages[1:]:
         title = passage[1].split(" · ")[0].strip("《》")
-        if title and title in request.question and title not in titles:
+        named = title in request.question or _COMPARISON.search(request.question)
+        if title and named and title not in titles:
             chosen.append(passage)
             titles.add(title)
     parts = [f"{_quote(text, request.question)}[{n}]" for n, _, text in chosen]

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from assistant.answering.service import build_answerer
 from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
 from assistant.cli.kb_cmd import DEMO_DIR
-from eval import kb_eval
+from eval import kb_eval, llm_eval
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
 
@@ -33,9 +33,24 @@ def eval_kb(
     show_failures: Annotated[bool, typer.Option("--failures", help="List the questions that missed.")] = False,
     calibrate: Annotated[bool, typer.Option(help="Sweep the relevance threshold and print a table.")] = False,
     out: Annotated[Path | None, typer.Option(help="Write metrics and failures to this JSON file.")] = None,
+    llm_server: Annotated[str | None, typer.Option(
+        "--llm-server", help="'scripted': start the loopback scripted-good OpenAI-compatible model and answer "
+        "with SME_LLM_BACKEND=openai against it (evaluation only).")] = None,
 ) -> int:
-    """Answer every question of a QA set; print hit@1, hit@3, MRR, answer-contains-fact, refusal P/R."""
+    """Answer every question of a QA set; print hit@1, hit@3, MRR, answer-contains-fact, refusal P/R.
+
+    With an LLM (SME_LLM_BACKEND, or --llm-server scripted) it also prints how many answers the
+    model wrote, the fallbacks by reason, and the unsupported figures that reached the client."""
     settings = settings_from_cli()
+    if llm_server is not None:
+        if llm_server != "scripted":
+            raise typer.BadParameter("only 'scripted' is built in", param_hint="--llm-server")
+        from eval.fake_llm_server import FakeLlmServer
+
+        # A daemon thread serving loopback for the rest of this process; nothing to clean up.
+        server = FakeLlmServer().start()
+        settings = settings.model_copy(update={"llm_backend": "openai", "llm_base_url": server.base_url,
+                                               "llm_model": "scripted"})
     name = kb or settings.default_kb
     if not dataset.is_file():
         raise typer.BadParameter(f"{dataset} does not exist", param_hint="--dataset")
@@ -50,8 +65,17 @@ def eval_kb(
         return EXIT_OK
     answerer = build_answerer(settings, name)
     progress = tqdm(items, desc=f"eval kb ({dataset.name})", unit="q", file=sys.stderr, disable=as_json)
-    results = kb_eval.run(lambda q: answerer.answer(q).to_json(), progress)
+    given: list[tuple[dict, str, str]] = []
+
+    def ask(question: str) -> dict:
+        answer = answerer.answer(question)
+        given.append((answer.to_json(), answer.composer, answer.fallback_reason))
+        return given[-1][0]
+
+    results = kb_eval.run(ask, progress)
     metrics = kb_eval.metrics(results)
+    if settings.llm_backend != "extractive":
+        metrics.update(llm_eval.summary(given))
     fails = kb_eval.failures(results)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)

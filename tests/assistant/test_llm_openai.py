@@ -22,6 +22,7 @@ import pytest
 from assistant.answering.service import QuestionAnswerer, build_answerer
 from assistant.errors import ConfigError
 from assistant.settings import Settings
+from eval import kb_eval, llm_eval
 from eval.fake_llm_server import ChatRequest, Completion, FakeLlmServer, quote_best_passage
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
@@ -225,3 +226,24 @@ def test_ask_stream_prints_the_answer_as_it_is_written(server: FakeLlmServer, ll
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert events[0]["event"] == "delta" and events[-1]["event"] == "final"
     assert events[-1]["data"]["grounded"] and not events[-1]["data"]["retracted"]
+
+
+def test_the_scripted_good_model_loses_no_fact_and_no_unsupported_figure_reaches_a_client(
+        server: FakeLlmServer, llm: Settings, demo_settings: Settings):
+    items = kb_eval.load_dataset(kb_eval.DATASETS / "kb_qa.jsonl")
+    extractive = build_answerer(demo_settings)
+    baseline = kb_eval.metrics(kb_eval.run(lambda q: extractive.answer(q).to_json(), items))
+    answerer = build_answerer(llm)
+    given: list[tuple[dict, str, str]] = []
+
+    def ask(question: str) -> dict:
+        answer = answerer.answer(question)
+        given.append((answer.to_json(), answer.composer, answer.fallback_reason))
+        return given[-1][0]
+
+    metrics = kb_eval.metrics(kb_eval.run(ask, items))
+    summary = llm_eval.summary(given)
+    assert metrics["answer_contains_fact"] >= baseline["answer_contains_fact"]
+    assert metrics["refusal_recall"] >= baseline["refusal_recall"]
+    assert summary["llm_answers"] >= 0.9 * metrics["answerable"]
+    assert summary["unsupported_figures_to_client"] == 0
