@@ -24,7 +24,7 @@ from assistant.complaints.urgency import urgent_signs
 from assistant.dialogue import repository as repo
 from assistant.dialogue.actions import FlowActions
 from assistant.dialogue.messages import Attachment, IncomingMessage, Reply
-from assistant.dialogue.router import HANDOVER, RouteDecision, Router
+from assistant.dialogue.router import HANDOVER, QUESTION_SHAPE, RouteDecision, Router
 from assistant.dialogue.texts import VERDICTS, text
 from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
 from assistant.flows import FlowEngine, TurnOutcome
@@ -108,7 +108,10 @@ class DialogueManager:
         if route == "thanks":
             return Reply(answer.answer, route=route, language=lang)
         readable = cjk_count(body) or re.search(r"[A-Za-z]{3}", body)
-        lead_in = answer.answer if answer.reason in ("injection", "chitchat") else (
+        # A question the documents do not answer gets the answerer's refusal: it says the documents do
+        # not cover it and gives the hotline, rather than a bare "can't help".
+        asked = readable and QUESTION_SHAPE.search(body) and not answer.grounded
+        lead_in = answer.answer if answer.reason in ("injection", "chitchat") or asked else (
             text("out_of_scope", lang) if readable else text("unreadable", lang))
         return self._menu(lead_in, "out_of_scope", lang)
 
