@@ -25,7 +25,7 @@ from assistant.dialogue import repository as repo
 from assistant.dialogue.actions import FlowActions
 from assistant.dialogue.messages import Attachment, IncomingMessage, Reply
 from assistant.dialogue.router import HANDOVER, QUESTION_SHAPE, RouteDecision, Router
-from assistant.dialogue.texts import VERDICTS, text
+from assistant.dialogue.texts import DOC_TYPES, VERDICTS, text
 from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
 from assistant.flows import FlowEngine, TurnOutcome
 from assistant.settings import Settings
@@ -232,7 +232,8 @@ class DialogueManager:
             return Reply(text("document_unavailable", lang, name=name), route="document", language=lang,
                          data={"verdict": "unchecked"})
         verdict = VERDICTS.get(check.verdict, {"zh": check.verdict, "en": check.verdict})[lang]
-        return Reply(text("document_checked", lang, name=name, doc_type=check.doc_type, verdict=verdict,
+        doc_type = DOC_TYPES.get(check.doc_type, {"zh": check.doc_type, "en": check.doc_type})[lang]
+        return Reply(text("document_checked", lang, name=name, doc_type=doc_type, verdict=verdict,
                           summary=check.summary), route="document", language=lang, data={"verdict": check.verdict})
 
     def _today(self, now: datetime) -> date:

@@ -10,6 +10,7 @@ _DATA = yaml.safe_load(Path(__file__).with_name("texts.yaml").read_text(encoding
 HINTS: dict[str, dict[str, str]] = _DATA["hints"]
 TEXTS: dict[str, dict[str, str]] = _DATA["texts"]
 VERDICTS: dict[str, dict[str, str]] = _DATA["verdicts"]
+DOC_TYPES: dict[str, dict[str, str]] = _DATA["doc_types"]
 
 
 def text(key: str, lang: str, **values: str) -> str:
