@@ -107,9 +107,11 @@ def count_red_seals(image: np.ndarray) -> int:
     if max(image.shape[:2]) > 1200:  # seal detection does not need full resolution
         scale = 1200 / max(image.shape[:2])
         small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
-    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    mask = (((hue < 10) | (hue > 165)) & (sat > 70) & (val > 60)).astype(np.uint8) * 255
+    # Redness as R above both G and B, not HSV saturation: a washed-out scan keeps the first but
+    # loses the second, and black text or a tinted paper never has it.
+    rgb = small.astype(np.int16)
+    redness = rgb[:, :, 0] - np.maximum(rgb[:, :, 1], rgb[:, :, 2])
+    mask = ((redness > 35) & (rgb[:, :, 0] > 100)).astype(np.uint8) * 255
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask)
     min_side = 0.06 * min(small.shape[:2])
