@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ocr.engine import EngineConfig, OcrEngine, build_engine
+from ocr.engine import EngineConfig, OcrEngine, build_engine, check_engine_config
 from ocr.errors import DocumentRejected
 from ocr.pipeline import VerificationResult, VerifyOptions, verify_document
 
@@ -42,6 +42,7 @@ def _verify_one(path: Path, options: VerifyOptions) -> BatchItem:
 def verify_batch(
     paths: list[Path], config: EngineConfig, options: VerifyOptions, workers: int = 2
 ) -> Iterator[BatchItem]:
+    check_engine_config(config)  # a bad setting is one clear error, not a broken worker pool
     workers = max(1, min(workers, len(paths)))
     if workers == 1:
         _init_worker(config)

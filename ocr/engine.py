@@ -85,6 +85,40 @@ class RapidOcrEngine:
         return boxes
 
 
+def check_engine_config(config: EngineConfig) -> None:
+    """Fail fast, in the calling process, on a setting that would break every worker later."""
+    import importlib.util
+
+    if config.name == "rapidocr":
+        if importlib.util.find_spec("rapidocr_onnxruntime") is None:
+            raise EngineUnavailable("SME_OCR_ENGINE: rapidocr is selected but rapidocr-onnxruntime is not installed")
+        return
+    if config.name != "paddleocr":
+        raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} (rapidocr or paddleocr)")
+    _check_paddle_dirs(config.paddle_det_dir, config.paddle_rec_dir, config.paddle_cls_dir)
+    if importlib.util.find_spec("paddleocr") is None:
+        raise EngineUnavailable(_PADDLE_MISSING)
+
+
+_PADDLE_MISSING = (
+    "SME_OCR_ENGINE: paddleocr is selected but the paddleocr and paddlepaddle packages are not "
+    "installed (pip install paddleocr paddlepaddle), or use rapidocr"
+)
+
+
+def _check_paddle_dirs(det_dir: Path | None, rec_dir: Path | None, cls_dir: Path | None) -> None:
+    for setting, directory in (
+        ("SME_OCR_PADDLE_DET_DIR", det_dir),
+        ("SME_OCR_PADDLE_REC_DIR", rec_dir),
+        ("SME_OCR_PADDLE_CLS_DIR", cls_dir),
+    ):
+        if directory is None or not Path(directory).is_dir():
+            raise EngineUnavailable(
+                f"{setting}: the paddleocr engine needs a local model directory here "
+                f"(got {directory}); models are never downloaded"
+            )
+
+
 class PaddleOcrEngine:
     """PaddleOCR 2.x ``PaddleOCR(...).ocr`` with every model directory given by path."""
 
@@ -92,23 +126,11 @@ class PaddleOcrEngine:
     last_upside_down_share = 0.0  # PaddleOCR does not report its classifier's verdicts
 
     def __init__(self, det_dir: Path | None, rec_dir: Path | None, cls_dir: Path | None) -> None:
-        for setting, directory in (
-            ("SME_OCR_PADDLE_DET_DIR", det_dir),
-            ("SME_OCR_PADDLE_REC_DIR", rec_dir),
-            ("SME_OCR_PADDLE_CLS_DIR", cls_dir),
-        ):
-            if directory is None or not Path(directory).is_dir():
-                raise EngineUnavailable(
-                    f"{setting}: the paddleocr engine needs a local model directory here "
-                    f"(got {directory}); models are never downloaded"
-                )
+        _check_paddle_dirs(det_dir, rec_dir, cls_dir)
         try:
             from paddleocr import PaddleOCR
         except ImportError as exc:
-            raise EngineUnavailable(
-                "SME_OCR_ENGINE: paddleocr is selected but the paddleocr and paddlepaddle packages "
-                "are not installed (pip install paddleocr paddlepaddle), or use rapidocr"
-            ) from exc
+            raise EngineUnavailable(_PADDLE_MISSING) from exc
         self._ocr = PaddleOCR(
             det_model_dir=str(det_dir),
             rec_model_dir=str(rec_dir),

@@ -66,10 +66,23 @@ def tax_id_kind(tax_id: str) -> str | None:
         return "credit_code"
     if len(tax_id) == 15 and tax_id[:6].isdigit() and _org_code_valid(tax_id[6:]):
         return "legacy"
-    # 17/18/20: a personal id number based taxpayer id; only the shape can be checked.
-    if re.fullmatch(r"\d{17}[\dX]|\d{15}[0-9A-Z]{2}|\d{17}[\dX][0-9A-Z]{2}", tax_id):
+    # 18/20: a resident id number (plus two characters), used by individual businesses; the id's own
+    # check digit is verified. Region codes start 1-8, so a credit code (9…) cannot slip through.
+    if len(tax_id) in (18, 20) and _resident_id_valid(tax_id[:18]):
+        return "legacy"
+    # 17: a 15-digit (first generation) id plus two characters; only the shape can be checked.
+    if re.fullmatch(r"[1-8]\d{14}[0-9A-Z]{2}", tax_id):
         return "legacy"
     return None
+
+
+def _resident_id_valid(number: str) -> bool:
+    """GB 11643 resident id: 17 digits and an ISO 7064 MOD 11-2 check character."""
+    if not re.fullmatch(r"[1-8]\d{16}[\dX]", number):
+        return False
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+    return "10X98765432"[total % 11] == number[17]
 
 
 def repair_credit_code(code: str, field: str) -> tuple[str, list[Repair]]:

@@ -67,3 +67,13 @@ def test_a_clean_pass_exits_zero_and_a_missing_file_exits_two(tmp_path, monkeypa
     out, _ = capsys.readouterr()
     assert "结论：通过" in out and "全国增值税发票查验平台" in out
     assert main(["ocr", "verify", str(tmp_path / "missing.png")]) == 2
+
+
+def test_a_misconfigured_engine_is_one_line_naming_the_setting(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("SME_ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SME_OCR_ENGINE", "paddleocr")
+    image = tmp_path / "a.png"
+    Image.new("RGB", (100, 100), "white").save(image)
+    assert main(["ocr", "verify", str(image), str(image)]) == 2
+    _, err = capsys.readouterr()
+    assert err.strip().splitlines() == [err.strip()] and "SME_OCR_PADDLE_DET_DIR" in err

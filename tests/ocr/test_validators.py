@@ -44,6 +44,9 @@ def test_legacy_fifteen_character_tax_id_is_recognised_by_its_organisation_code(
     assert tax_id_kind("44030071526726X") == "legacy"
     assert tax_id_kind("440300715267261") is None  # wrong organisation-code check digit
     assert tax_id_kind("9144030071526726XG") == "credit_code"
+    assert tax_id_kind("11010519491231002X") == "legacy"  # an individual business on a resident id
+    assert tax_id_kind("110105194912310021") is None  # resident id with a wrong check digit
+    assert tax_id_kind("914403001922038217") is None  # a broken credit code is not "some legacy id"
 
 
 @pytest.mark.parametrize(
