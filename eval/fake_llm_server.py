@@ -45,6 +45,7 @@ class Completion:
 class ChatRequest:
     body: dict
     received: float = field(default_factory=time.monotonic)
+    first_piece_sent: float | None = None  # time.monotonic() when the first streamed text went out
 
     @property
     def stream(self) -> bool:
@@ -199,6 +200,8 @@ def _handler_for(server: FakeLlmServer) -> type[BaseHTTPRequestHandler]:
                     if reply.piece_delay_s:
                         time.sleep(reply.piece_delay_s)
                     self._event(_chunk(ident, server.model, {"content": piece}, None))
+                    if request.first_piece_sent is None:
+                        request.first_piece_sent = time.monotonic()
                 self._event(_chunk(ident, server.model, {}, "stop"))
                 if (request.body.get("stream_options") or {}).get("include_usage"):
                     self._event({"id": ident, "object": "chat.completion.chunk", "created": int(time.time()),
