@@ -69,12 +69,12 @@ def check_contract(ex: Extraction, options: CheckOptions) -> list[CheckResult]:
         if missing_clauses
         else ok("key_clauses", "标的、价款/付款、履行期限、违约责任、争议解决条款齐全")
     )
-    seals = ex.facts.get("seals", 0)
-    checks.append(
-        ok("seal", f"检测到 {seals} 枚红色印章（仅为颜色检测，真伪需人工核对）")
-        if seals
-        else warn("seal", "未检测到红色印章，请核实合同是否已盖章生效")
-    )
+    seals, signatures = ex.facts.get("seals", 0), ex.facts.get("signatures", 0)
+    signed = f"，签字/代表人 {signatures} 处" if signatures else "，未见签字"
+    if seals:
+        checks.append(ok("seal", f"检测到 {seals} 枚红色印章{signed}（仅为颜色检测，真伪需人工核对）"))
+    else:
+        checks.append(warn("seal", f"未检测到红色印章{signed}，请核实合同是否已盖章生效"))
     return checks
 
 

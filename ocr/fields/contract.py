@@ -42,6 +42,10 @@ def extract_contract(tokens: list[Token], pages: list[Page]) -> Extraction:
     text = "".join(t.text for t in tokens)
     ex.facts["clauses_missing"] = [name for name, rx in CLAUSES.items() if not re.search(rx, text)]
     ex.facts["seals"] = sum(count_red_seals(page.image) for page in pages)
+    # A representative's name after 代表人/签字 is the nearest thing to a signature OCR can see.
+    ex.facts["signatures"] = sum(
+        1 for t in tokens if re.search(r"(?:代表人|签字|签名)[:：]\s*[\u4e00-\u9fff]{2,4}$", t.text)
+    )
     ex.facts["blanks"] = [
         name for name, label in REQUIRED.items() if name not in ex.fields and find_label(tokens, label) is not None
     ]
