@@ -95,6 +95,29 @@ class Settings(BaseSettings):
         default=365, ge=1, description="Invoices older than this are flagged for review."
     )
 
+    # Channels
+    secret_key: str | None = Field(
+        default=None, description="Signs staff tokens and session ids; generated into the data dir when unset."
+    )
+    public_base_url: str | None = Field(default=None, description="The service's public URL, used in alert links.")
+    upload_max_mb: int = Field(default=10, ge=1, description="Largest upload the web widget, API and WeChat accept.")
+    max_request_kb: int = Field(default=64, ge=4, description="Largest JSON or XML request body, in KB.")
+    staff_token_ttl_min: int = Field(default=720, ge=5, description="Minutes a staff login stays valid.")
+    notify_webhook_url: str | None = Field(
+        default=None, description="WeCom group-robot webhook for hot leads and urgent complaints; unset: no alerts."
+    )
+    notify_retries: int = Field(default=3, ge=0, le=10, description="Retries of a failed alert.")
+    notify_backoff_s: float = Field(default=1.0, ge=0, description="First retry delay; doubles per retry.")
+    wechat_token: str | None = Field(default=None, description="WeChat Official Account server token.")
+    wechat_aes_key: str | None = Field(default=None, description="EncodingAESKey (43 chars) for safe mode.")
+    wechat_appid: str | None = Field(default=None, description="WeChat AppID.")
+    wechat_secret: str | None = Field(default=None, description="WeChat AppSecret, for the customer-service API.")
+    wechat_api_base: str = Field(default="https://api.weixin.qq.com", description="WeChat API base URL.")
+    wechat_reply_deadline_s: float = Field(
+        default=4.0, gt=0, le=4.5, description="Seconds to wait for an answer before replying and sending it later."
+    )
+    wechat_max_clock_skew_s: int = Field(default=300, ge=10, description="Older WeChat requests are refused.")
+
     @field_validator("assistant_data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

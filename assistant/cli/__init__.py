@@ -11,7 +11,7 @@ import sys
 import typer
 
 import assistant.cli.routing_eval_cmd  # noqa: F401  (registers `eval routing`)
-from assistant.cli import ask_cmd, chat_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd
+from assistant.cli import ask_cmd, chat_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd, serve_cmd, staff_cmd
 from assistant.cli.common import run_guarded
 
 app = typer.Typer(
@@ -27,6 +27,8 @@ app.add_typer(eval_cmd.app, name="eval", help="Run evaluations on the labelled d
 app.add_typer(ocr_cmd.app, name="ocr", help="Read and check invoices, contracts and business licences.")
 app.add_typer(db_cmd.app, name="db", help="Database schema: upgrade to the latest migration.")
 app.command("chat", help=chat_cmd.HELP)(chat_cmd.chat)
+app.command("serve", help=serve_cmd.HELP)(serve_cmd.serve)
+app.add_typer(staff_cmd.app, name="staff", help="Staff accounts for the console: add users.")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,36 @@
+"""`sme-assistant serve` — the ASGI app (REST API, web widget, staff console, WeChat bridge)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from assistant.cli.common import settings_from_cli
+
+HELP = "Start the web service: chat widget, REST API, staff console and WeChat bridge in one app."
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    no_widget: Annotated[bool, typer.Option("--no-widget", help="Leave out the Gradio widget (API only).")] = False,
+) -> None:
+    import logging
+
+    import uvicorn
+
+    from ui.app import CONSOLE_PATH, WIDGET_PATH, create_app
+
+    settings = settings_from_cli()
+    logging.getLogger("ui").setLevel(logging.INFO)
+    app = create_app(settings, with_widget=not no_widget)
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    print(f"{settings.bank_name} SME assistant on {base}")
+    if not no_widget:
+        print(f"  chat widget    {base}{WIDGET_PATH}/")
+    print(f"  staff console  {base}{CONSOLE_PATH}/   (add users: sme-assistant staff add NAME --role agent)")
+    print(f"  REST API       {base}/api/chat   docs {base}/docs   OpenAPI {base}/openapi.json")
+    print(f"  WeChat         {base}/wechat" + ("" if settings.wechat_token else "   (off: set SME_WECHAT_TOKEN)"),
+          flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)

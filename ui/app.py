@@ -1,0 +1,74 @@
+"""The ASGI app factory: one app with the REST API, web widget, staff console and WeChat bridge.
+
+``create_app(settings)`` builds the dialogue manager, the database session factory, the token
+signer and the notifier once and hands them to the routers; nothing is global, so tests build as
+many apps as they like and a worker process builds exactly one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from assistant.answering.service import QuestionAnswerer
+from assistant.dialogue import DialogueManager, build_dialogue_manager
+from assistant.documents import DocumentVerifier
+from assistant.settings import Settings
+from assistant.store.db import make_engine, session_factory, upgrade_schema
+from ui.documents import AnnotatingVerifier
+from ui.errors import install_error_handlers
+from ui.notify import Notifier
+from ui.security import Signer, load_secret
+from ui.services import Services
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+WIDGET_PATH, CONSOLE_PATH = "/widget", "/console"
+
+
+def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, engine: Engine | None = None,
+               manager: DialogueManager | None = None, verifier: DocumentVerifier | None = None,
+               clock: Callable[[], datetime] | None = None, with_widget: bool = True) -> FastAPI:
+    from ui.routes import chat, console, files, health, staff, wechat
+
+    engine = engine or make_engine(settings.sqlalchemy_url)
+    upgrade_schema(settings.sqlalchemy_url, engine)
+    manager = manager or build_dialogue_manager(settings, answerer=answerer, engine=engine, clock=clock,
+                                                verifier=verifier or AnnotatingVerifier(settings))
+    services = Services(
+        settings=settings, manager=manager, sessions=session_factory(engine),
+        signer=Signer(load_secret(settings), settings.staff_token_ttl_min * 60),
+        notifier=Notifier(settings.notify_webhook_url, settings.notify_retries, settings.notify_backoff_s,
+                          settings.public_base_url),
+        timezone=ZoneInfo(settings.timezone))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        services.close()
+
+    app = FastAPI(title=f"{settings.bank_name} SME assistant", version="0.1.0", lifespan=lifespan,
+                  description="Chat API, document upload, staff console API and WeChat bridge.")
+    app.state.services = services
+    install_error_handlers(app, settings.service_hotline)
+    app.include_router(health.router)
+    app.include_router(chat.router)
+    app.include_router(files.router)
+    app.include_router(staff.router)
+    app.include_router(console.router)
+    app.include_router(wechat.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if with_widget:
+        from ui.widget import mount_widget
+
+        app = mount_widget(app, services, WIDGET_PATH)
+    app.state.ready = True
+    return app

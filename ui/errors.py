@@ -1,0 +1,61 @@
+"""HTTP errors: every refusal is a 4xx with ``{"error": ...}`` in the user's language; nothing leaks a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from assistant.errors import UserError
+from assistant.review import ReviewError
+from ui.texts import message, request_language
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """A refusal with a message key from ui.texts; ``lang`` may be fixed when the text is known."""
+
+    def __init__(self, status: int, key: str, lang: str | None = None, **values: str) -> None:
+        super().__init__(key)
+        self.status, self.key, self.lang, self.values = status, key, lang, values
+
+
+def error_response(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": text}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI, hotline: str) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        lang = exc.lang or request_language(request)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return error_response(exc.status, message(exc.key, lang, **exc.values), headers)
+
+    @app.exception_handler(ReviewError)
+    async def _review(request: Request, exc: ReviewError) -> JSONResponse:
+        return error_response(exc.status, str(exc))
+
+    @app.exception_handler(UserError)
+    async def _user(request: Request, exc: UserError) -> JSONResponse:
+        return error_response(400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
+        return error_response(400, message("bad_field", request_language(request), field=field))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        key = {404: "not_found", 405: "method"}.get(exc.status_code)
+        text = message(key, request_language(request)) if key else str(exc.detail)
+        return error_response(exc.status_code, text)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(500, message("internal", request_language(request), hotline=hotline))

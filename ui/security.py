@@ -1,0 +1,91 @@
+"""Secrets, signed staff tokens and unguessable chat session ids.
+
+The secret comes from ``SME_SECRET_KEY``; when unset, one is generated once into the data dir (so
+every worker on the machine shares it and a restart keeps staff logged in) and the log says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+SECRET_FILE = "secret_key"
+
+
+def load_secret(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.assistant_data_dir / SECRET_FILE
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # O_EXCL: two workers, one secret
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        log.warning("SME_SECRET_KEY is unset: generated a secret key and stored it in %s", path)
+    else:
+        log.info("SME_SECRET_KEY is unset: using the secret key stored in %s", path)
+    return Path(path).read_text().strip()
+
+
+@dataclass(frozen=True)
+class StaffClaims:
+    user_id: int
+    username: str
+
+
+class Signer:
+    def __init__(self, secret: str, token_ttl_s: int) -> None:
+        self._secret = secret.encode()
+        self._tokens = URLSafeTimedSerializer(secret, salt="staff-token")
+        self.token_ttl_s = token_ttl_s
+
+    # staff tokens ------------------------------------------------------------------------------
+    def staff_token(self, user_id: int, username: str) -> str:
+        return self._tokens.dumps({"uid": user_id, "u": username})
+
+    def read_staff_token(self, token: str) -> StaffClaims | None:
+        try:
+            data = self._tokens.loads(token, max_age=self.token_ttl_s)
+        except (BadSignature, SignatureExpired):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+            return None
+        return StaffClaims(data["uid"], str(data.get("u", "")))
+
+    def csrf_for(self, token: str) -> str:
+        """Console forms carry this; a page on another site cannot compute it."""
+        return hmac.new(self._secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:32]
+
+    # chat sessions ------------------------------------------------------------------------------
+    def new_session_id(self) -> str:
+        nonce = secrets.token_hex(12)
+        return f"{nonce}.{self._mac(nonce)}"
+
+    def session_ok(self, session_id: str) -> bool:
+        """Only ids this service issued are accepted, so nobody continues a session by guessing its id."""
+        nonce, _, mac = session_id.partition(".")
+        return bool(nonce) and len(session_id) <= 64 and hmac.compare_digest(mac, self._mac(nonce))
+
+    def _mac(self, nonce: str) -> str:
+        return hmac.new(self._secret, b"session:" + nonce.encode(), hashlib.sha256).hexdigest()[:16]
+
+    # file links ------------------------------------------------------------------------------
+    def file_token(self, path: str) -> str:
+        return URLSafeTimedSerializer(self._secret.decode(), salt="file").dumps(path)
+
+    def read_file_token(self, token: str, max_age_s: int = 86_400) -> str | None:
+        try:
+            value = URLSafeTimedSerializer(self._secret.decode(), salt="file").loads(token, max_age=max_age_s)
+        except (BadSignature, SignatureExpired):
+            return None
+        return value if isinstance(value, str) else None

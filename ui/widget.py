@@ -1,0 +1,129 @@
+"""The web chat widget (Gradio, mounted in the app): chat with expandable sources, quick-reply
+buttons inside flows, document upload showing the annotated page and the check list, 转人工.
+
+Each browser tab is one session of the ``web`` channel; its id is issued by the server.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+from PIL import Image
+
+from assistant.dialogue import Attachment, IncomingMessage, Reply
+from ui.services import Services
+from ui.texts import message as ui_text
+
+MAX_QUICK = 6
+CSS = """
+#chat { min-height: 55vh; }
+.quick button { white-space: normal; }
+@media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { min-height: 60vh; } }
+"""
+
+
+def build_widget(svc: Services) -> gr.Blocks:
+    s = svc.settings
+    limit = s.upload_max_mb * 1024 * 1024
+
+    def session_of(state: dict[str, Any]) -> str:
+        if not state.get("session_id"):
+            state["session_id"] = svc.signer.new_session_id()
+        return state["session_id"]
+
+    def bot_messages(reply: Reply) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [{"role": "assistant", "content": reply.text}]
+        for i, c in enumerate(reply.citations[:3], 1):
+            title = f"来源 {i}：{c.get('section') or c.get('title') or c.get('source')}"
+            out.append({"role": "assistant", "content": str(c.get("text", ""))[:800],
+                        "metadata": {"title": title[:80], "status": "done"}})
+        return out
+
+    def quick_updates(reply: Reply | None) -> list[Any]:
+        choices = reply.quick_replies if reply else []
+        return [gr.update(value=choices[i], visible=True) if i < len(choices) else gr.update(visible=False)
+                for i in range(MAX_QUICK)]
+
+    def send(text: str, history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
+        text = (text or "").strip()
+        if not text:
+            return ("", history, state, *[gr.update() for _ in range(MAX_QUICK)])
+        sid = session_of(state)
+        reply = svc.handle(IncomingMessage("web", sid, sid, text))
+        history = [*history, {"role": "user", "content": text}, *bot_messages(reply)]
+        return ("", history, state, *quick_updates(reply))
+
+    def upload(path: str | None, history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
+        if not path:
+            return (history, state, gr.update(), gr.update(), *[gr.update() for _ in range(MAX_QUICK)])
+        file = Path(path)
+        name = file.name
+        if file.stat().st_size > limit:
+            note = ui_text("file_too_large", mb=str(s.upload_max_mb))
+            return ([*history, {"role": "assistant", "content": note}], state, gr.update(visible=False),
+                    gr.update(value=""), *[gr.update() for _ in range(MAX_QUICK)])
+        sid = session_of(state)
+        incoming = IncomingMessage("web", sid, sid, "", Attachment(name, "", data=file.read_bytes()))
+        reply = svc.handle(incoming)
+        document = svc.document_of(incoming)
+        history = [*history, {"role": "user", "content": f"📎 {name}"}, *bot_messages(reply)]
+        image = gr.update(visible=False, value=None)
+        checks = ""
+        if document is not None:
+            stored = _annotated_path(svc, document)
+            if stored is not None:
+                image = gr.update(visible=True, value=Image.open(stored))
+            checks = _checks_html(document)
+        return (history, state, image, gr.update(value=checks), *quick_updates(reply))
+
+    with gr.Blocks(title=f"{s.bank_name} · 小微企业助手", fill_width=True) as blocks:
+        state = gr.State({})
+        gr.Markdown(f"### {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
+        chat = gr.Chatbot(elem_id="chat", height="60vh", label="对话", buttons=["copy"],
+                          placeholder="您好！请问有什么可以帮您？例如：科技贷最多能贷多少？")
+        with gr.Row(elem_classes="quick"):
+            quick = [gr.Button(visible=False, size="sm", elem_id=f"quick-{i}") for i in range(MAX_QUICK)]
+        with gr.Row():
+            box = gr.Textbox(placeholder="请输入您的问题…", show_label=False, scale=5, elem_id="msg", max_lines=4)
+            send_btn = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+        with gr.Row():
+            up = gr.UploadButton("📎 上传发票/合同", file_types=["image", ".pdf"], type="filepath", elem_id="upload")
+            human = gr.Button("转人工", elem_id="handover")
+        annotated = gr.Image(label="标注结果", visible=False, elem_id="annotated", interactive=False)
+        checks = gr.HTML(elem_id="checks")
+        outputs = [box, chat, state, *quick]
+        send_btn.click(send, [box, chat, state], outputs)
+        box.submit(send, [box, chat, state], outputs)
+        for button in quick:
+            button.click(send, [button, chat, state], outputs)
+        human.click(lambda h, st: send("转人工", h, st), [chat, state], outputs)
+        up.upload(upload, [up, chat, state], [chat, state, annotated, checks, *quick])
+    return blocks
+
+
+def _annotated_path(svc: Services, document: dict[str, Any]) -> Path | None:
+    for link in document.get("annotated", []):
+        token = link.rsplit("/", 1)[-1]
+        path = svc.signer.read_file_token(token)
+        if path and Path(path).is_file():
+            return Path(path)
+    return None
+
+
+def _checks_html(document: dict[str, Any]) -> str:
+    icons = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
+    rows = "".join(f"<li class='check-{html.escape(str(c['status']))}'>{icons.get(c['status'], '•')} "
+                   f"{html.escape(str(c['message'] or c['name']))}</li>" for c in document["checks"])
+    note = f"<p><small>{html.escape(document['note'])}</small></p>" if document.get("note") else ""
+    return (f"<div class='checklist'><b>核验清单 · {html.escape(document['filename'])} · "
+            f"结论：{html.escape(str(document['verdict']))}</b><ul>{rows}</ul>{note}</div>")
+
+
+def mount_widget(app: FastAPI, svc: Services, path: str) -> FastAPI:
+    blocks = build_widget(svc)
+    return gr.mount_gradio_app(app, blocks, path=path, max_file_size=f"{svc.settings.upload_max_mb}mb", css=CSS,
+                               footer_links=[], ssr_mode=False, show_error=False)
