@@ -174,14 +174,14 @@ def json_answer(data: dict[str, Any], status: int = 200) -> tuple[int, str, byte
 
 @pytest.fixture(scope="module")
 def webhook() -> Iterator[Recorder]:
-    """A WeCom group robot that fails the first two posts of each alert, then accepts."""
-    state = {"seen": 0}
+    """A WeCom group robot that fails the first two posts of each alert (HTTP 502, then errcode), then accepts."""
+    seen: dict[bytes, int] = {}
 
     def respond(method: str, path: str, query: dict, body: bytes) -> tuple[int, str, bytes]:
-        state["seen"] += 1
-        if state["seen"] % 3 == 1:
+        seen[body] = seen.get(body, 0) + 1
+        if seen[body] == 1:
             return 502, "text/plain", b"bad gateway"
-        if state["seen"] % 3 == 2:
+        if seen[body] == 2:
             return json_answer({"errcode": 45009, "errmsg": "api freq out of limit"})
         return json_answer({"errcode": 0, "errmsg": "ok"})
 
