@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
+from assistant.answering.log import record_answer
 from assistant.answering.service import Answer, QuestionAnswerer, build_answerer
 from assistant.cli.common import settings_from_cli
+from assistant.store.db import make_engine, session_factory, upgrade_schema
 
 HELP = ("Answer a financing question from a knowledge base, with citations. "
         "`ask -` reads one question per line on stdin and writes one JSON line per question.")
@@ -24,16 +26,23 @@ def ask(
     stream: Annotated[bool, typer.Option("--stream", help=STREAM_HELP)] = False,
 ) -> None:
     settings = settings_from_cli()
-    answerer = build_answerer(settings, kb)
+    name = kb or settings.default_kb
+    answerer = build_answerer(settings, name)
+    engine = make_engine(settings.sqlalchemy_url)
+    upgrade_schema(settings.sqlalchemy_url, engine)
+    sessions = session_factory(engine)
     if stream and question != "-":
-        print_stream(answerer, question, as_json)
+        record_answer(sessions, print_stream(answerer, question, as_json), name, "cli")
         return
     if question == "-":
         for line in sys.stdin:
             if line.strip():
-                print(json.dumps(answerer.answer(line.rstrip("\n")).to_json(), ensure_ascii=False), flush=True)
+                answer = answerer.answer(line.rstrip("\n"))
+                record_answer(sessions, answer, name, "cli")
+                print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
         return
     answer = answerer.answer(question)
+    record_answer(sessions, answer, name, "cli")
     if as_json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
     else:
