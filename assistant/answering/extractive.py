@@ -7,12 +7,16 @@ A question naming two or more products is answered product by product, each with
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalResult, Retriever
+
+log = logging.getLogger(__name__)
 
 QUOTE_WHOLE_CHARS = 240
 MAX_QUOTE_CHARS = 260
@@ -97,12 +101,14 @@ class ExtractiveComposer:
     def quote(self, hit: Hit, result: RetrievalResult) -> str:
         """The exact words of the passage that answer the question."""
         chunk = hit.chunk
+        sentences, dropped = without_instructions(split_sentences(chunk.text))
+        if dropped:
+            log.warning("not quoting %d instruction-like sentence(s) of %s", dropped, chunk.source)
         if chunk.kind == "faq" or len(chunk.text) <= QUOTE_WHOLE_CHARS:
-            return chunk.text
+            return "".join(sentences) if dropped else chunk.text
         kb = self.retriever.kb
         wanted = set(result.tokens) | {t for term in kb.glossary.expansions(result.query)
                                        for t in kb.tokenizer.tokens(term)}
-        sentences = split_sentences(chunk.text)
         scored = []
         for i, sentence in enumerate(sentences):
             present = set(kb.tokenizer.tokens(sentence))

@@ -61,3 +61,13 @@ def classify_scope(text: str) -> Scope | None:
     if _CHITCHAT.search(stripped) and len(stripped) <= 30:
         return "chitchat"
     return None
+
+
+def without_instructions(sentences: list[str]) -> tuple[list[str], int]:
+    """Drop sentences of a document that read like orders to the assistant.
+
+    A bank's documents never need to instruct the assistant, so a sentence that does was planted
+    (or pasted by mistake); it is neither shown to a model nor quoted to a client.
+    """
+    kept = [s for s in sentences if classify_scope(s) != "injection"]
+    return kept, len(sentences) - len(kept)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answering.guard import classify_scope
+from assistant.answering.guard import without_instructions
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit
 
@@ -42,12 +42,8 @@ def passages_for(hits: list[Hit]) -> tuple[list[Passage], int]:
     """Numbered passages, and how many instruction-like sentences were removed from them."""
     passages, removed = [], 0
     for n, hit in enumerate(hits, 1):
-        kept = []
-        for sentence in split_sentences(hit.chunk.text):
-            if classify_scope(sentence) == "injection":
-                removed += 1
-            else:
-                kept.append(sentence)
+        kept, dropped = without_instructions(split_sentences(hit.chunk.text))
+        removed += dropped
         passages.append(Passage(n, hit, "".join(kept)))
     return passages, removed
 
