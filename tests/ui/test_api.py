@@ -115,7 +115,8 @@ def test_upload_checks_an_invoice_and_links_the_annotated_page(client: httpx.Cli
 def test_wrong_type_oversized_and_empty_uploads_are_refused(client: httpx.Client) -> None:
     wrong = client.post("/api/chat/upload", files={"file": ("invoice.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
     assert wrong.status_code == 415 and "不支持的文件类型" in wrong.json()["error"]
-    big = client.post("/api/chat/upload", files={"file": ("big.jpg", b"\xff\xd8\xff" + b"0" * (11 * 2**20), "image/jpeg")})
+    jpeg = b"\xff\xd8\xff" + b"0" * (11 * 2**20)
+    big = client.post("/api/chat/upload", files={"file": ("big.jpg", jpeg, "image/jpeg")})
     assert big.status_code == 413 and "10 MB" in big.json()["error"]
     empty = client.post("/api/chat/upload", files={"file": ("e.png", b"", "image/png")})
     assert empty.status_code == 400

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,7 +127,8 @@ def test_complaint_queue_status_and_extension(client: httpx.Client, server: Serv
     queue = client.get("/api/staff/complaints", headers=alice).json()
     row = next(r for r in queue if r["number"] == ticket)
     assert row["urgent"] and row["mobile"] == "138****8000" and not row["overdue"]
-    bad = client.post(f"/api/staff/complaints/{ticket}/extend", json={"days": 30, "reason": "需调取监控"}, headers=alice)
+    extension = {"days": 30, "reason": "需调取监控"}
+    bad = client.post(f"/api/staff/complaints/{ticket}/extend", json=extension, headers=alice)
     assert bad.status_code == 403  # not hers yet
     client.post(f"/api/staff/complaints/{ticket}/claim", headers=alice)
     wrong_days = client.post(f"/api/staff/complaints/{ticket}/extend", json={"days": 45, "reason": "x"}, headers=alice)
@@ -157,7 +159,7 @@ def test_hot_lead_and_urgent_complaint_alerts_are_retried_until_accepted(webhook
     lead_posts = [webhook.wait_for(lambda r, n=n: _is_alert(r, "高意向") and _nth(webhook, r, "高意向") == n)
                   for n in (1, 2, 3)]
     assert [p["path"] for p in lead_posts] == ["/robot"] * 3
-    gaps = [b["at"] - a["at"] for a, b in zip(lead_posts, lead_posts[1:], strict=False)]
+    gaps = [b["at"] - a["at"] for a, b in itertools.pairwise(lead_posts)]
     assert gaps[0] >= 0.15 and gaps[1] >= 0.3  # backoff doubles
     body = json.loads(lead_posts[-1]["body"])
     assert body["msgtype"] == "markdown" and f"#{lead_id}" in body["markdown"]["content"]
