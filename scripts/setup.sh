@@ -15,6 +15,21 @@ if [ -z "$python_bin" ] || ! "$python_bin" -c 'import sys; sys.exit(0 if (3, 11)
   exit 2
 fi
 
+# --- System packages for the browser tests (tests/ui) -------------------------------------------
+# Playwright drives Debian's chromium (never `playwright install`: no browser downloads here);
+# a CJK font makes Chinese readable in the screenshots. Only when missing, only as root with apt.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium and a CJK font with apt-get (for the browser tests)"
+    { apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } \
+      || echo "setup: apt-get could not install chromium/fonts-wqy-microhei; the browser tests will fail" >&2
+  else
+    echo "setup: /usr/bin/chromium or a CJK font is missing and apt-get cannot run as root here;" \
+         "install 'chromium' and 'fonts-wqy-microhei' for the browser tests in tests/ui" >&2
+  fi
+fi
+# ------------------------------------------------------------------------------------------------
+
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $("$python_bin" --version)"
   "$python_bin" -m venv .venv

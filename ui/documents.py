@@ -58,7 +58,7 @@ class AnnotatingVerifier:
         except OcrError as exc:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
-        problems = [c.get("message") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
+        problems = [c.get("detail") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)
 
 
@@ -96,6 +96,6 @@ def document_json(document: Document, link: Any) -> dict[str, Any]:
     result = document.result or {}
     return {"id": document.id, "filename": document.filename, "doc_type": document.doc_type,
             "verdict": document.verdict,
-            "checks": [{"name": c.get("name"), "status": c.get("status"), "message": c.get("message")}
-                       for c in result.get("checks", [])],
+            "checks": [{"name": c.get("name"), "status": c.get("status"),
+                        "message": c.get("detail") or c.get("message")} for c in result.get("checks", [])],
             "note": result.get("note"), "annotated": [link(p) for p in result.get("annotated", [])]}

@@ -70,7 +70,7 @@ def build_widget(svc: Services) -> gr.Blocks:
         incoming = IncomingMessage("web", sid, sid, "", Attachment(name, "", data=file.read_bytes()))
         reply = svc.handle(incoming)
         document = svc.document_of(incoming)
-        history = [*history, {"role": "user", "content": f"📎 {name}"}, *bot_messages(reply)]
+        history = [*history, {"role": "user", "content": f"[文件] {name}"}, *bot_messages(reply)]
         image = gr.update(visible=False, value=None)
         checks = ""
         if document is not None:
@@ -91,7 +91,7 @@ def build_widget(svc: Services) -> gr.Blocks:
             box = gr.Textbox(placeholder="请输入您的问题…", show_label=False, scale=5, elem_id="msg", max_lines=4)
             send_btn = gr.Button("发送", variant="primary", scale=1, elem_id="send")
         with gr.Row():
-            up = gr.UploadButton("📎 上传发票/合同", file_types=["image", ".pdf"], type="filepath", elem_id="upload")
+            up = gr.UploadButton("上传发票/合同", file_types=["image", ".pdf"], type="filepath", elem_id="upload")
             human = gr.Button("转人工", elem_id="handover")
         annotated = gr.Image(label="标注结果", visible=False, elem_id="annotated", interactive=False)
         checks = gr.HTML(elem_id="checks")
@@ -115,12 +115,15 @@ def _annotated_path(svc: Services, document: dict[str, Any]) -> Path | None:
 
 
 def _checks_html(document: dict[str, Any]) -> str:
-    icons = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
-    rows = "".join(f"<li class='check-{html.escape(str(c['status']))}'>{icons.get(c['status'], '•')} "
+    marks = {"pass": "【通过】", "warn": "【注意】", "fail": "【不通过】"}
+    verdicts = {"pass": "通过", "review": "需人工复核", "fail": "不通过", "unreadable": "无法识别",
+                "unchecked": "未核验"}
+    rows = "".join(f"<li class='check-{html.escape(str(c['status']))}'>{marks.get(c['status'], '')}"
                    f"{html.escape(str(c['message'] or c['name']))}</li>" for c in document["checks"])
     note = f"<p><small>{html.escape(document['note'])}</small></p>" if document.get("note") else ""
     return (f"<div class='checklist'><b>核验清单 · {html.escape(document['filename'])} · "
-            f"结论：{html.escape(str(document['verdict']))}</b><ul>{rows}</ul>{note}</div>")
+            f"结论：{html.escape(verdicts.get(document['verdict'], str(document['verdict'])))}</b>"
+            f"<ul>{rows}</ul>{note}</div>")
 
 
 def mount_widget(app: FastAPI, svc: Services, path: str) -> FastAPI:

@@ -106,6 +106,7 @@ def test_upload_checks_an_invoice_and_links_the_annotated_page(client: httpx.Cli
     body = response.json()
     assert body["route"] == "document" and body["document"]["doc_type"] == "invoice"
     assert body["document"]["verdict"] in ("pass", "review") and body["document"]["checks"]
+    assert all(c["message"] for c in body["document"]["checks"]), "each check says what it found"
     assert "发票.pdf" in body["reply"]
     image = client.get(body["document"]["annotated"][0])
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
