@@ -79,5 +79,5 @@ class OcrPipelineVerifier:
         except OcrError as exc:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
-        problems = [c.get("message") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
+        problems = [c.get("detail") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)
