@@ -192,3 +192,27 @@ class AuditLog(Base):
     entity_type: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+# WeChat bridge (migration 0003): shared by every worker, so retries and numbered replies work anywhere.
+
+
+class WeChatInbound(Base):
+    """A WeChat message being or already answered; a retry of the same MsgId finds it here."""
+
+    __tablename__ = "wechat_inbound"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    settled: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)  # the passive reply XML, if there was one
+
+
+class WeChatChoice(Base):
+    """The numbered quick replies last shown to a WeChat client, so a bare "2" picks one on any worker."""
+
+    __tablename__ = "wechat_choice"
+
+    openid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    choices: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

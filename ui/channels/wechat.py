@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from defusedxml import ElementTree as SafeXml
@@ -46,10 +46,19 @@ class Envelope:
     timestamp: str
 
 
+class ChoiceMemory(Protocol):
+    """Where the numbered choices last shown to a client are kept (the database when served)."""
+
+    def put(self, openid: str, choices: list[str]) -> None: ...
+
+    def take(self, openid: str) -> list[str]: ...
+
+
 class WeChatChannel:
     name = "wechat"
 
-    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time,
+                 choices: ChoiceMemory | None = None) -> None:
         if not settings.wechat_token:
             raise ValueError("SME_WECHAT_TOKEN is not set")
         self.token = settings.wechat_token
@@ -58,7 +67,7 @@ class WeChatChannel:
         self.crypto = (WeChatCrypto(settings.wechat_token, settings.wechat_aes_key, settings.wechat_appid or "")
                        if settings.wechat_aes_key else None)
         self._clock = clock
-        self._choices = _Choices()
+        self._choices: ChoiceMemory = choices if choices is not None else _Choices()
 
     # verification --------------------------------------------------------------------------
     def verify(self, signature: str, timestamp: str, nonce: str) -> None:
@@ -127,7 +136,7 @@ def _defused(body: bytes) -> None:
 
 @dataclass
 class _Choices:
-    """The numbered choices last shown to each client (in this process; they expire after 30 minutes)."""
+    """The numbered choices in this process only (one-process use; the bridge keeps them in the database)."""
 
     ttl_s: float = 1800
     items: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
@@ -144,37 +153,3 @@ class _Choices:
         with self.lock:
             at, choices = self.items.get(openid, (0.0, []))
             return choices if time.monotonic() - at < self.ttl_s else []
-
-
-class Deduplicator:
-    """WeChat retries a message it got no answer to; each MsgId is handled once.
-
-    A retry waits for the first attempt's outcome: the same passive reply if there was one (the
-    first response was lost), else an empty ``success`` (the answer goes by customer-service API).
-    """
-
-    def __init__(self, ttl_s: float = 120) -> None:
-        self.ttl_s = ttl_s
-        self._lock = threading.Lock()
-        self._seen: dict[str, _Outcome] = {}
-
-    def claim(self, key: str) -> tuple[_Outcome, bool]:
-        now = time.monotonic()
-        with self._lock:
-            for old in [k for k, v in self._seen.items() if now - v.at > self.ttl_s]:
-                del self._seen[old]
-            if key in self._seen:
-                return self._seen[key], False
-            outcome = self._seen[key] = _Outcome(now)
-            return outcome, True
-
-
-@dataclass
-class _Outcome:
-    at: float
-    reply: str | None = None
-    ready: threading.Event = field(default_factory=threading.Event)
-
-    def settle(self, reply: str | None) -> None:
-        self.reply = reply
-        self.ready.set()

@@ -9,6 +9,7 @@ once and the real answer follows through the customer-service message API.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -19,7 +20,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from assistant.dialogue import Attachment, Reply
 from assistant.dialogue.texts import text as dialogue_text
-from ui.channels.wechat import Deduplicator, Envelope, WeChatChannel, WeChatRefused
+from ui.channels.wechat import Envelope, WeChatChannel, WeChatRefused
+from ui.channels.wechat_memory import StoredChoices, StoredDeduplicator
 from ui.routes.deps import read_limited, services
 from ui.services import Services
 from ui.texts import message as ui_text
@@ -32,7 +34,9 @@ router = APIRouter(tags=["wechat"])
 class WeChatBridge:
     def __init__(self, svc: Services) -> None:
         s = svc.settings
-        self.svc, self.channel, self.dedupe = svc, WeChatChannel(s), Deduplicator()
+        # Both memories are in the database, so a retry or a numbered answer may reach any worker.
+        self.svc, self.dedupe = svc, StoredDeduplicator(svc.sessions)
+        self.channel = WeChatChannel(s, choices=StoredChoices(svc.sessions))
         self.api = WeChatApi(s.wechat_api_base, s.wechat_appid, s.wechat_secret) if (
             s.wechat_appid and s.wechat_secret) else None
 
@@ -46,25 +50,27 @@ class WeChatBridge:
             return "success"  # other events (unsubscribe, menu views) need no answer
         if m.type not in ("text", "image"):
             return self.channel.passive(envelope, ui_text("unsupported_wechat"))
-        outcome, first = self.dedupe.claim(self.channel.dedupe_key(envelope))
+        key = self.channel.dedupe_key(envelope)
+        first = self.dedupe.claim(key)
         remaining = max(0.1, self.svc.settings.wechat_reply_deadline_s - (time.monotonic() - started))
         if not first:
-            outcome.ready.wait(remaining)
-            return outcome.reply or "success"
+            return self.dedupe.wait(key, remaining) or "success"
         future: Future[Reply] = self.svc.background.submit(self._turn, envelope)
         try:
             reply = future.result(timeout=remaining)
         except FutureTimeout:
             future.add_done_callback(lambda done: self._deliver_later(envelope, done))
             holding = ui_text("working_document" if m.type == "image" else "working")
-            outcome.settle(None)  # a retry must not show the holding line twice
+            # A retry must not show the holding line twice. Settled off this request: on SQLite the
+            # slow turn holds the write lock until it ends, and the passive reply cannot wait for that.
+            threading.Thread(target=self.dedupe.settle, args=(key, None), daemon=True).start()
             return self.channel.passive(envelope, holding)
         except Exception:
             log.exception("wechat turn failed")
-            outcome.settle(None)
+            self.dedupe.settle(key, None)
             return self.channel.passive(envelope, ui_text("internal", hotline=self.svc.settings.service_hotline))
         xml = self.channel.passive(envelope, self.channel.text_of(reply, m.source))
-        outcome.settle(xml)
+        self.dedupe.settle(key, xml)
         return xml
 
     def _turn(self, envelope: Envelope) -> Reply:
