@@ -325,8 +325,8 @@ def extend_complaint(db: Session, staff: StaffIdentity, number: str, days: int, 
     try:
         extend_ticket(db, t, days, reason, staff.actor, now)
     except ValueError as exc:
-        raise ReviewError("延期只能是30日或60日，且必须填写原因" if "reason" in str(exc) or "days" in str(exc)
-                          else str(exc)) from exc
+        # The rule's own message says what is allowed next (30 or 60 days, a reason, not closed).
+        raise ReviewError(str(exc)) from exc
     return {"number": t.number, "due_at": effective_due(t).isoformat(), "extension_reason": reason}
 
 

@@ -40,7 +40,9 @@ class Embedder:
             raise _missing("SME_EMBEDDING_MODEL", model, exc) from exc
         self.name = model
         self.batch_size = batch_size
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers renamed the method; support both the old and the new name.
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(
