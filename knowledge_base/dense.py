@@ -41,7 +41,8 @@ class Embedder:
         self.name = model
         self.batch_size = batch_size
         # sentence-transformers renamed the method; support both the old and the new name.
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        model = self._model
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

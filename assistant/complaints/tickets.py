@@ -88,13 +88,17 @@ def extend_ticket(db: Session, ticket: ComplaintTicket, days: int, reason: str, 
     if not reason.strip():
         raise ValueError("延期必须填写原因 (an extension needs a reason)")
     if ticket.status in ("withdrawn", "closed"):
-        raise ValueError(f"工单 {ticket.number} 已撤回或已结束，不能延期 (ticket is {ticket.status}; it cannot be extended)")
+        raise ValueError(
+            f"工单 {ticket.number} 已撤回或已结束，不能延期 (ticket is {ticket.status}; it cannot be extended)")
     current = (ticket.extended_due_at - ticket.received_at).days if ticket.extended_due_at else DECISION_DAYS
     allowed = next((d for d in EXTENSION_DAYS if d > current), None)
     if allowed is None:
-        raise ValueError(f"工单 {ticket.number} 已延期至{current}日，不能再延期 (already extended to {current} days, the most allowed)")
+        raise ValueError(
+            f"工单 {ticket.number} 已延期至{current}日，不能再延期 "
+            f"(already extended to {current} days, the most allowed)")
     if days != allowed:
-        raise ValueError(f"工单 {ticket.number} 目前为{current}日，下一次只能延期至{allowed}日 (at {current} days; the next extension is to {allowed} days)")
+        raise ValueError(f"工单 {ticket.number} 目前为{current}日，下一次只能延期至{allowed}日 "
+                         f"(at {current} days; the next extension is to {allowed} days)")
     ticket.extended_due_at = ticket.received_at + timedelta(days=days)
     ticket.extension_reason = reason
     ticket.history = [*ticket.history, {"at": now.isoformat(), "event": f"extended_{days}d", "by": by,
