@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from fastapi import FastAPI, Request
@@ -54,6 +55,20 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
         key = {404: "not_found", 405: "method"}.get(exc.status_code)
         text = message(key, request_language(request)) if key else str(exc.detail)
         return error_response(exc.status_code, text)
+
+    from ui.services import DatabaseUnavailable
+
+    @app.exception_handler(DatabaseUnavailable)
+    async def _busy(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+        log.error("turn refused, database unavailable after retries: %s", exc)
+        return error_response(503, message("busy", request_language(request)), {"Retry-After": "5"})
+
+    @app.exception_handler(OSError)
+    async def _disk(request: Request, exc: OSError) -> JSONResponse:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return await _crash(request, exc)
+        log.error("no space left for %s %s: %s", request.method, request.url.path, exc)
+        return error_response(507, message("storage_full", request_language(request), hotline=hotline))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

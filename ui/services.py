@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.dialogue import DialogueManager, IncomingMessage, Reply
@@ -15,6 +18,34 @@ from assistant.settings import Settings
 from ui.documents import document_json, latest_document
 from ui.notify import Notifier
 from ui.security import Signer
+
+log = logging.getLogger(__name__)
+# A turn is one transaction, so a turn that lost its database connection (PostgreSQL restarting, a
+# worker's pooled connection cut, SQLite busy past its timeout) rolled back whole and can run again.
+RETRY_DELAYS_S = (0.2, 0.4, 0.8, 1.6, 3.2)
+
+
+class DatabaseUnavailable(Exception):
+    """The store did not answer after the retries; the client gets a 503 saying to try again."""
+
+
+def transient(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+def with_retries(work: Callable[[], Reply]) -> Reply:
+    for delay in (*RETRY_DELAYS_S, None):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if not transient(exc):
+                raise
+            if delay is None:
+                raise DatabaseUnavailable(str(exc.orig)[:200]) from exc
+            log.warning("database unavailable (%s); retrying the turn in %.1fs", type(exc.orig).__name__, delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -31,7 +62,7 @@ class Services:
 
     def handle(self, message: IncomingMessage) -> Reply:
         """One turn on any channel: the dialogue manager, then staff alerts for what it produced."""
-        reply = self.manager.handle(message)
+        reply = with_retries(lambda: self.manager.handle(message))
         self.notifier.after_turn(reply)
         return reply
 

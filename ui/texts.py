@@ -47,6 +47,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                 "en": "Welcome to {bank}! I am the SME financing assistant."},
     "reply_with_number": {"zh": "回复数字选择：", "en": "Reply with a number:"},
     "sources": {"zh": "来源", "en": "Sources"},
+    "storage_full": {"zh": "文件暂时无法保存（存储空间不足），请稍后再上传，或拨打客服热线 {hotline}",
+                     "en": "We cannot store files right now (storage full); please try again later or call {hotline}"},
     "busy": {"zh": "当前咨询人数较多，请稍后再试。", "en": "We are busy right now; please try again shortly."},
 }
 
