@@ -72,3 +72,21 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
         app = mount_widget(app, services, WIDGET_PATH)
     app.state.ready = True
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process of ``serve --workers N`` (uvicorn ``--factory``).
+
+    Each worker builds its own settings from the same ``SME_*`` environment and its own engine and
+    pool; they share nothing but the database, which holds every conversation and flow.
+    """
+    from assistant.settings import load_settings
+
+    return create_app(load_settings())
+
+
+def worker_api_app() -> FastAPI:
+    """``worker_app`` without the Gradio widget (``serve --no-widget --workers N``)."""
+    from assistant.settings import load_settings
+
+    return create_app(load_settings(), with_widget=False)

@@ -15,16 +15,30 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     no_widget: Annotated[bool, typer.Option("--no-widget", help="Leave out the Gradio widget (API only).")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes sharing the database "
+                                         "(use PostgreSQL for more than one).")] = 1,
 ) -> None:
     import logging
 
     import uvicorn
 
+    from assistant.store.db import upgrade_schema
     from ui.app import CONSOLE_PATH, WIDGET_PATH, create_app
+    from ui.security import load_secret
 
     settings = settings_from_cli()
     logging.getLogger("ui").setLevel(logging.INFO)
-    app = create_app(settings, with_widget=not no_widget)
+    if workers > 1:
+        # Migrate once here, before the workers start; each worker's own upgrade is then a no-op
+        # (and still safe: an advisory lock on PostgreSQL, a lock file on SQLite).
+        upgrade_schema(settings.sqlalchemy_url)
+        load_secret(settings)  # generated here once (when unset), so every worker signs with the same key
+        if settings.sqlalchemy_url.startswith("sqlite"):
+            logging.getLogger("ui").warning("SQLite with %d workers: writes are serialised; use PostgreSQL "
+                                            "(SME_DATABASE_URL) to scale out", workers)
+        app = "ui.app:worker_api_app" if no_widget else "ui.app:worker_app"
+    else:
+        app = create_app(settings, with_widget=not no_widget)
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     print(f"{settings.bank_name} SME assistant on {base}")
     if not no_widget:
@@ -33,4 +47,7 @@ def serve(
     print(f"  REST API       {base}/api/chat   docs {base}/docs   OpenAPI {base}/openapi.json")
     print(f"  WeChat         {base}/wechat" + ("" if settings.wechat_token else "   (off: set SME_WECHAT_TOKEN)"),
           flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5)
+    if workers > 1:
+        print(f"  workers        {workers} processes on {settings.sqlalchemy_url.split('@')[-1]}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=5,
+                workers=workers if workers > 1 else None, factory=workers > 1)
