@@ -89,12 +89,24 @@ class QuestionAnswerer:
         self.messages = messages
         self.turn_deadline_s = turn_deadline_s
 
-    def answer(self, question: str, history: list[str] | None = None) -> Answer:
-        """Answer one question; ``history`` is the client's earlier messages, newest last."""
+    @property
+    def streams(self) -> bool:
+        """Whether answers are written by a model, so streaming them is worth it."""
+        return isinstance(self.composer, TurnComposer)
+
+    def answer(self, question: str, history: list[str] | None = None, *, use_llm: bool = True) -> Answer:
+        """Answer one question; ``history`` is the client's earlier messages, newest last.
+
+        ``use_llm=False`` gives the extractive answer even when a model is configured: routing
+        needs to know whether the documents answer a message, not a model's phrasing of it.
+        """
         started = time.perf_counter()
         turn, early = self._prepare(question, history)
+        extractive = getattr(self.composer, "extractive", None)
         if early is not None:
             composition = early
+        elif not use_llm and extractive is not None:
+            composition = extractive.compose(turn.query, turn.lang)
         elif isinstance(self.composer, TurnComposer):
             composition = self.composer.compose_turn(turn)
         else:

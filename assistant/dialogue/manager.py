@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.answering.language import detect_language
-from assistant.answering.service import QuestionAnswerer
+from assistant.answering.service import Answer, QuestionAnswerer
 from assistant.complaints.urgency import urgent_signs
 from assistant.dialogue import repository as repo
 from assistant.dialogue.actions import FlowActions
@@ -63,32 +63,79 @@ class DialogueManager:
         now = self.clock().astimezone(UTC)  # stored in UTC: SQLite keeps no offsets; shown in the bank's zone
         body = message.text or ""
         with self.sessions.begin() as db:
-            conversation = repo.conversation_for(db, message.channel, message.user_id, message.session_id, now)
-            meta = {"attachment": message.attachment.filename} if message.attachment else {}
-            repo.add_message(db, conversation, "user", body, now, meta=meta)
-            flow = repo.active_flow(db, message.channel, message.user_id)
-            if flow is not None and now - repo.aware(flow.updated_at) > self.flow_ttl:
-                flow.status, flow.state = "expired", {}
-                flow = None
-            lang = pick_language(body, flow.state["lang"] if flow else conversation.language)
-            if message.attachment is not None:
-                reply = self._document(db, conversation, message.attachment, now, lang)
-                if flow is not None:
-                    self._append_prompt(reply, flow)
-            elif flow is not None:
-                reply = self._continue_flow(db, conversation, flow, body, now, lang)
-            else:
-                reply = self._route(db, conversation, body, now, lang)
-            conversation.language = reply.language
-            repo.add_message(db, conversation, "bot", reply.text, now, route=reply.route, meta=reply.data)
+            conversation, flow, lang = self._open_turn(db, message, body, now)
+            reply = self._reply(db, conversation, flow, message, body, now, lang)
+            self._close_turn(db, conversation, reply, now)
         return reply
 
+    def handle_stream(self, message: IncomingMessage) -> Iterator[str | Reply]:
+        """Like ``handle``, but a knowledge-base answer written by a model streams as it is written:
+        text pieces first, then the final ``Reply`` (whose text replaces them: the checks may have
+        swapped the model's answer for the extractive one). Everything else is one ``Reply``."""
+        now = self.clock().astimezone(UTC)
+        body = message.text or ""
+        with self.sessions.begin() as db:
+            conversation, flow, lang = self._open_turn(db, message, body, now)
+            decision, history = None, []
+            if (self.answerer.streams and message.attachment is None and flow is None
+                    and len(body) <= MAX_ROUTED_CHARS):
+                history = repo.recent_user_texts(db, conversation.id)[:-1]
+                decision = self.router.route(body, history=history)
+            if decision is None or decision.route != "question" or not (decision.answer and decision.answer.grounded):
+                reply = self._reply(db, conversation, flow, message, body, now, lang, decision)
+                self._close_turn(db, conversation, reply, now)
+                yield reply
+                return
+            conversation_id = conversation.id
+        # The user's message is stored; the answer streams outside the transaction so no database
+        # lock is held while the model writes.
+        final = None
+        for event in self.answerer.stream(body, history):
+            if event.kind == "delta":
+                yield event.text
+            else:
+                final = event
+        assert final is not None and final.answer is not None
+        reply = self._question_reply(final.answer, lang)
+        reply.data["retracted"] = final.retracted
+        with self.sessions.begin() as db:
+            conversation = db.get(Conversation, conversation_id)
+            self._close_turn(db, conversation, reply, self.clock().astimezone(UTC))
+        yield reply
+
+    def _open_turn(self, db: Session, message: IncomingMessage, body: str,
+                   now: datetime) -> tuple[Conversation, FlowState | None, str]:
+        conversation = repo.conversation_for(db, message.channel, message.user_id, message.session_id, now)
+        meta = {"attachment": message.attachment.filename} if message.attachment else {}
+        repo.add_message(db, conversation, "user", body, now, meta=meta)
+        flow = repo.active_flow(db, message.channel, message.user_id)
+        if flow is not None and now - repo.aware(flow.updated_at) > self.flow_ttl:
+            flow.status, flow.state = "expired", {}
+            flow = None
+        return conversation, flow, pick_language(body, flow.state["lang"] if flow else conversation.language)
+
+    def _reply(self, db: Session, conversation: Conversation, flow: FlowState | None, message: IncomingMessage,
+               body: str, now: datetime, lang: str, decision: RouteDecision | None = None) -> Reply:
+        if message.attachment is not None:
+            reply = self._document(db, conversation, message.attachment, now, lang)
+            if flow is not None:
+                self._append_prompt(reply, flow)
+            return reply
+        if flow is not None:
+            return self._continue_flow(db, conversation, flow, body, now, lang)
+        return self._route(db, conversation, body, now, lang, decision)
+
+    def _close_turn(self, db: Session, conversation: Conversation, reply: Reply, now: datetime) -> None:
+        conversation.language = reply.language
+        repo.add_message(db, conversation, "bot", reply.text, now, route=reply.route, meta=reply.data)
+
     # outside a flow -----------------------------------------------------------------------------
-    def _route(self, db: Session, conversation: Conversation, body: str, now: datetime, lang: str) -> Reply:
+    def _route(self, db: Session, conversation: Conversation, body: str, now: datetime, lang: str,
+               decision: RouteDecision | None = None) -> Reply:
         if len(body) > MAX_ROUTED_CHARS:
             return self._menu(text("too_long", lang), "out_of_scope", lang)
         history = repo.recent_user_texts(db, conversation.id)[:-1]
-        decision = self.router.route(body, history=history)
+        decision = decision or self.router.route(body, history=history)
         route = decision.route
         if route == "handover":
             return self._handover(conversation, now, lang)
@@ -96,13 +143,11 @@ class DialogueManager:
             return self._start_flow(db, conversation, FLOW_ROUTES[route], body, now, lang)
         if route == "document":
             return Reply(text("document_ask", lang), route="document", language=lang)
-        answer = decision.answer or self.answerer.answer(body)
+        answer = decision.answer or self.answerer.answer(body, history, use_llm=False)
         if route == "question":
-            reply = Reply(answer.answer, citations=answer.citations, route="question", language=lang,
-                          data={"grounded": answer.grounded})
-            if not answer.grounded:
-                reply.quick_replies = text("menu_quick_replies", lang).split("|")
-            return reply
+            if answer.grounded and self.answerer.streams:
+                answer = self.answerer.answer(body, history)  # routing used the extractive answer
+            return self._question_reply(answer, lang)
         if route == "greeting":
             return self._menu(answer.answer, route, lang)
         if route == "thanks":
@@ -114,6 +159,13 @@ class DialogueManager:
         lead_in = answer.answer if answer.reason in ("injection", "chitchat") or asked else (
             text("out_of_scope", lang) if readable else text("unreadable", lang))
         return self._menu(lead_in, "out_of_scope", lang)
+
+    def _question_reply(self, answer: Answer, lang: str) -> Reply:
+        reply = Reply(answer.answer, citations=answer.citations, route="question", language=lang,
+                      data={"grounded": answer.grounded})
+        if not answer.grounded:
+            reply.quick_replies = text("menu_quick_replies", lang).split("|")
+        return reply
 
     def _menu(self, lead_in: str, route: str, lang: str) -> Reply:
         return Reply(lead_in + "\n" + text("menu", lang), quick_replies=text("menu_quick_replies", lang).split("|"),
@@ -179,7 +231,9 @@ class DialogueManager:
     def _digression(self, flow: FlowState, state: dict, side: RouteDecision, body: str, prefix: str,
                     lang: str) -> Reply:
         flow.state = state
-        answer = side.answer or self.answerer.answer(body)
+        answer = side.answer or self.answerer.answer(body, use_llm=False)
+        if answer.grounded and self.answerer.streams:
+            answer = self.answerer.answer(body)  # the side question was recognised extractively
         resume = self.engine.prompt(state)
         reply = Reply(prefix + answer.answer + "\n\n" + text("continue", lang) + resume.text,
                       citations=answer.citations, quick_replies=resume.quick_replies, route=side.route,

@@ -81,7 +81,7 @@ class Router:
         rule = self.rule_route(head)
         if rule is not None:
             return RouteDecision(rule)
-        answer = self.answerer.answer(head, history)
+        answer = self.answerer.answer(head, history, use_llm=False)
         if answer.reason in ("greeting", "thanks"):
             return RouteDecision(answer.reason, answer)  # type: ignore[arg-type]
         if answer.reason in ("injection", "chitchat"):
@@ -119,5 +119,5 @@ class Router:
             return None  # part of the complaint, not a side question
         if not QUESTION_SHAPE.search(head):
             return None
-        answer = self.answerer.answer(head)
+        answer = self.answerer.answer(head, use_llm=False)
         return RouteDecision("question", answer) if answer.grounded else None
