@@ -119,7 +119,8 @@ def _tax_id(ex: Extraction, party: str) -> CheckResult:
         return ok(name, f"{label}为旧版纳税人识别号，格式有效")
     if len(tax_id) == 18:
         return fail(name, f"{label}统一社会信用代码“{tax_id}”校验位不符（GB 32100-2015）")
-    return fail(name, f"{label}纳税人识别号“{tax_id}”格式无效（{len(tax_id)}位）")
+    # A length no tax id has is more often a character the OCR dropped or doubled than a forgery.
+    return warn(name, f"{label}纳税人识别号“{tax_id}”为{len(tax_id)}位，不是有效格式，可能漏识或多识字符，请对照原件")
 
 
 def _sum(ex: Extraction) -> CheckResult | None:

@@ -16,6 +16,8 @@ def _credit_code(name: str, code: str | None, label: str) -> CheckResult:
         return warn(name, f"未识别到{label}统一社会信用代码")
     if is_valid_credit_code(code):
         return ok(name, f"{label}统一社会信用代码校验位正确")
+    if len(code) != 18:
+        return warn(name, f"{label}统一社会信用代码识别为{len(code)}位（应为18位），可能漏识字符，请对照原件")
     return fail(name, f"{label}统一社会信用代码“{code}”无效（GB 32100-2015 校验不通过）")
 
 
