@@ -6,6 +6,7 @@ there is a change here only. The OCR engine loads on the first upload, not at st
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,23 +37,36 @@ class DocumentVerifier(Protocol):
 
 
 class _LazyEngine:
-    """Builds the real OCR engine on first use: a file rejected before OCR never loads the models."""
+    """Builds the real OCR engine on first use: a file rejected before OCR (or a PDF with a text
+    layer) never loads the models. Thread-safe, since two first uploads may arrive together."""
 
     def __init__(self, config: Any) -> None:
         self.config, self._engine = config, None
         self.name = config.name
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._engine is None:
+                from ocr.engine import build_engine
+
+                self._engine = build_engine(self.config)
+            return self._engine
 
     def recognise(self, image: np.ndarray) -> list[Any]:
-        if self._engine is None:
-            from ocr.engine import build_engine
+        return self._get().recognise(image)
 
-            self._engine = build_engine(self.config)
-        return self._engine.recognise(image)
+    def __getattr__(self, name: str) -> Any:  # e.g. the engine's last_upside_down_share
+        return getattr(self._get(), name)
 
 
 class OcrPipelineVerifier:
-    def __init__(self, settings: Settings) -> None:
+    """The document check. ``annotate`` also draws the boxes and labels on each page, for channels
+    that can show images (the widget, the console); the terminal chat cannot."""
+
+    def __init__(self, settings: Settings, *, annotate: bool = False) -> None:
         self.settings = settings
+        self.annotate = annotate
         self._engine: _LazyEngine | None = None
 
     def verify(self, path: Path) -> DocumentCheck:
@@ -71,7 +85,8 @@ class OcrPipelineVerifier:
         options = VerifyOptions(
             limits=InputLimits(max_bytes=s.ocr_max_upload_mb * 1024 * 1024, max_pixels=s.ocr_max_pixels,
                                max_pages=s.ocr_max_pages),
-            max_age_days=s.ocr_invoice_max_age_days, seen_dir=s.assistant_data_dir / "ocr")
+            max_age_days=s.ocr_invoice_max_age_days, seen_dir=s.assistant_data_dir / "ocr",
+            annotate_dir=path.parent / "annotated" if self.annotate else None)
         try:
             result = verify_document(path, self._engine, options)
         except DocumentRejected as exc:

@@ -20,10 +20,9 @@ from sqlalchemy import Engine
 
 from assistant.answering.service import QuestionAnswerer
 from assistant.dialogue import DialogueManager, build_dialogue_manager
-from assistant.documents import DocumentVerifier
+from assistant.documents import DocumentVerifier, OcrPipelineVerifier
 from assistant.settings import Settings
 from assistant.store.db import make_engine, session_factory, upgrade_schema
-from ui.documents import AnnotatingVerifier
 from ui.errors import install_error_handlers
 from ui.notify import Notifier
 from ui.security import Signer, load_secret
@@ -42,7 +41,7 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
     engine = engine or make_engine(settings.sqlalchemy_url)
     upgrade_schema(settings.sqlalchemy_url, engine)
     manager = manager or build_dialogue_manager(settings, answerer=answerer, engine=engine, clock=clock,
-                                                verifier=verifier or AnnotatingVerifier(settings))
+                                                verifier=verifier or OcrPipelineVerifier(settings, annotate=True))
     services = Services(
         settings=settings, manager=manager, sessions=session_factory(engine),
         signer=Signer(load_secret(settings), settings.staff_token_ttl_min * 60),

@@ -43,10 +43,10 @@ class SlowAnswerer:
     def __init__(self, inner: Any, delay_s: float) -> None:
         self.inner, self.delay_s, self.slow = inner, delay_s, threading.Event()
 
-    def answer(self, question: str, history: list[str] | None = None) -> Any:
+    def answer(self, question: str, history: list[str] | None = None, **options: Any) -> Any:
         if self.slow.is_set():
             time.sleep(self.delay_s)
-        return self.inner.answer(question, history)
+        return self.inner.answer(question, history, **options)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
