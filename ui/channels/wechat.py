@@ -95,6 +95,9 @@ class WeChatChannel:
             _defused(body)
         try:
             message = parse_message(body)
+            # wechatpy converts fields when first read: read them now, so a malformed CreateTime or
+            # MsgId is refused here rather than failing later inside the turn.
+            _ = (message.source, message.target, message.type, message.create_time, getattr(message, "id", None))
         except Exception as exc:
             raise WeChatRefused(400, "wechat_bad_xml") from exc
         return Envelope(message, encrypted, nonce, timestamp)
