@@ -37,8 +37,12 @@ async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
         raise ApiError(400, "not_utf8") from exc
     try:
         data = json.loads(text) if text.strip() else None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: "[[[[…" nested thousands deep
         raise ApiError(400, "bad_json", request_language(request)) from exc
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json")
+    try:  # JSON may escape lone surrogates ("\ud800"): not text, and neither the store nor a reply can hold them
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, ValueError, RecursionError) as exc:
+        raise ApiError(400, "not_utf8") from exc
     return data
