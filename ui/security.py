@@ -74,10 +74,13 @@ class Signer:
     def session_ok(self, session_id: str) -> bool:
         """Only ids this service issued are accepted, so nobody continues a session by guessing its id."""
         nonce, _, mac = session_id.partition(".")
-        return bool(nonce) and len(session_id) <= 64 and hmac.compare_digest(mac, self._mac(nonce))
+        # As bytes: compare_digest refuses non-ASCII str with a TypeError (a 500 for a forged id).
+        return bool(nonce) and len(session_id) <= 64 and hmac.compare_digest(
+            mac.encode("utf-8", "surrogatepass"), self._mac(nonce).encode())
 
     def _mac(self, nonce: str) -> str:
-        return hmac.new(self._secret, b"session:" + nonce.encode(), hashlib.sha256).hexdigest()[:16]
+        message = b"session:" + nonce.encode("utf-8", "surrogatepass")
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()[:16]
 
     # file links ------------------------------------------------------------------------------
     def file_token(self, path: str) -> str:
