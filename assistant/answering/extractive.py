@@ -147,13 +147,14 @@ class ExtractiveComposer:
             lines.append(f"· {name}：{self.quote(hit, result)} [{len(hits)}]")
         intro = "Comparison from the bank's handbook:" if lang == "en" else "根据本行产品资料，对比如下："
         body = intro + "\n" + "\n".join(lines)
-        text = body + "\n" + _sources_line(hits, lang)
+        text = body + "\n" + sources_line(hits, lang)
         if _TERMS_RE.search(question) or _TERMS_RE.search(body):
             text += "\n" + self.messages.compliance(lang)
         return Composition(text, True, hits)
 
 
-def _label(hit: Hit) -> str:
+def citation_label(hit: Hit) -> str:
+    """How a source is named to a client: 《科技贷》 · 贷款额度, or the FAQ's question, and the page."""
     chunk = hit.chunk
     label = f"《{chunk.title}》"
     if chunk.kind == "faq" and chunk.question:
@@ -165,12 +166,14 @@ def _label(hit: Hit) -> str:
     return label
 
 
-def _sources_line(hits: list[Hit], lang: Language) -> str:
+def sources_line(hits: list[Hit], lang: Language, numbers: list[int] | None = None) -> str:
+    """来源：[1] 《…》 · …；[2] … — ``numbers`` when the citations are not simply 1, 2, 3…"""
     prefix = "Sources: " if lang == "en" else "来源："
-    return prefix + "；".join(f"[{i}] {_label(h)}" for i, h in enumerate(hits, 1))
+    numbers = numbers or list(range(1, len(hits) + 1))
+    return prefix + "；".join(f"[{n}] {citation_label(h)}" for n, h in zip(numbers, hits, strict=True))
 
 
 def _cite_line(body: str, hits: list[Hit], lang: Language) -> str:
     if lang == "en":
-        return f"According to the bank's documents: {body} [1]\n" + _sources_line(hits, lang)
-    return f"{body} [1]\n" + _sources_line(hits, lang)
+        return f"According to the bank's documents: {body} [1]\n" + sources_line(hits, lang)
+    return f"{body} [1]\n" + sources_line(hits, lang)

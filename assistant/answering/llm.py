@@ -20,7 +20,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answering.checks import check_reply
-from assistant.answering.extractive import _TERMS_RE, Composition, ExtractiveComposer, Messages
+from assistant.answering.extractive import _TERMS_RE, Composition, ExtractiveComposer, Messages, sources_line
 from assistant.answering.language import Language
 from assistant.answering.prompt import Passage, build_messages, passages_for
 from assistant.answering.streaming import LlmTimeout, invoke_within, stream_within
@@ -111,9 +111,9 @@ class LlmComposer:
             return self._fall_back(fallback, verdict.reason, verdict.detail, verdict.unsupported)
         self._count("llm")
         body = reply.strip()
-        prefix = "Sources: " if turn.lang == "en" else "来源："
         by_number = {p.number: p for p in passages}
-        text = body + "\n" + prefix + "；".join(f"[{n}] {_label(by_number[n])}" for n in sorted(verdict.cited))
+        cited = sorted(verdict.cited)
+        text = body + "\n" + sources_line([by_number[n].hit for n in cited], turn.lang, cited)
         if _TERMS_RE.search(turn.question) or _TERMS_RE.search(body):
             text += "\n" + self.messages.compliance(turn.lang)
         return LlmComposition(text, True, [p.hit for p in passages], composer="llm")
@@ -134,18 +134,6 @@ class LlmComposer:
 
 def _as_llm(c: Composition) -> LlmComposition:
     return LlmComposition(c.text, c.grounded, c.hits, c.reason)
-
-
-def _label(p: Passage) -> str:
-    chunk = p.hit.chunk
-    label = f"《{chunk.title}》"
-    if chunk.kind == "faq" and chunk.question:
-        label += f" · 问：{chunk.question}"
-    elif chunk.section and chunk.section != chunk.title:
-        label += f" · {chunk.section}"
-    if chunk.page:
-        label += f" · 第{chunk.page}页"
-    return label
 
 
 def _failure_reason(exc: Exception) -> str:
