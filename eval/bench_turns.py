@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.cli.kb_cmd import DEMO_DIR
 from assistant.dialogue import IncomingMessage, build_dialogue_manager
-from assistant.settings import load_settings
+from assistant.settings import Settings, load_settings
 from assistant.store.db import upgrade_schema
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
@@ -28,27 +28,32 @@ SCRIPT = ["你好", "科技贷最多能贷多少？", "我要投诉", "杭州明
           "A级", "高新技术企业", "杭州", "张伟", "13912345678", "同意", "确认", "谢谢"]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=10)
-    args = parser.parse_args()
-    settings = load_settings()
+def run(settings: Settings, rounds: int = 10) -> dict:
+    """Play SCRIPT ``rounds`` times as new clients; p50/p95/max per turn and the raw timings (ms)."""
     store = KnowledgeBaseStore(settings.kb_dir)
     if not store.exists(settings.default_kb):
         ingest(store, settings.default_kb, [DEMO_DIR / "handbook"], glossary_path=DEMO_DIR / "synonyms.yaml")
     upgrade_schema(settings.sqlalchemy_url)
     manager = build_dialogue_manager(settings)
     timings: list[float] = []
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         user = f"bench-{uuid.uuid4().hex[:8]}"
         for text in SCRIPT:
             started = time.perf_counter()
             manager.handle(IncomingMessage("bench", user, "s1", text))
             timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    result = {"turns": len(timings), "p50_ms": round(statistics.median(timings), 1),
-              "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1), "max_ms": round(timings[-1], 1),
-              "database": settings.sqlalchemy_url.split("@")[-1].split("?")[0]}
+    ordered = sorted(timings)
+    return {"turns": len(ordered), "p50_ms": round(statistics.median(ordered), 1),
+            "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1), "max_ms": round(ordered[-1], 1),
+            "database": settings.sqlalchemy_url.split("@")[-1].split("?")[0], "timings_ms": timings}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    result = run(load_settings(), args.rounds)
+    result.pop("timings_ms")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(json.dumps(result))
