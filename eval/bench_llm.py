@@ -111,20 +111,25 @@ def _constant(reply: Completion) -> Callable[[ChatRequest], Completion]:
     return lambda request: reply
 
 
+def run(runs: int = 20) -> dict:
+    """Fallback overhead, failure fallbacks and time to first token against the loopback scripted model."""
+    with FakeLlmServer() as server:
+        base = load_settings(llm_backend="openai", llm_base_url=server.base_url, llm_model="scripted")
+        build_answerer(base).answer(QUESTION)  # warm up: KB load, client connection pool, jieba
+        return {
+            "question": QUESTION,
+            "fallback_on_stall": fallback_overhead(base, server, runs),
+            "fallback_on_failure": other_failures(base, server, runs),
+            "streaming": time_to_first_token(base, server, runs),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "bench_llm.json")
     args = parser.parse_args()
-    with FakeLlmServer() as server:
-        base = load_settings(llm_backend="openai", llm_base_url=server.base_url, llm_model="scripted")
-        build_answerer(base).answer(QUESTION)  # warm up: KB load, client connection pool, jieba
-        results = {
-            "question": QUESTION,
-            "fallback_on_stall": fallback_overhead(base, server, args.runs),
-            "fallback_on_failure": other_failures(base, server, args.runs),
-            "streaming": time_to_first_token(base, server, args.runs),
-        }
+    results = run(args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(json.dumps(results, ensure_ascii=False, indent=1))
