@@ -15,6 +15,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant.answering.service import build_answerer
@@ -85,17 +86,22 @@ def bench(size: int, work: Path) -> dict:
     }
 
 
+def run(sizes: list[int], report: Callable[[dict], object] = lambda _row: None) -> dict:
+    """Ingest throughput and ask latency at each size (chunks), each in a throw-away data dir."""
+    results: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": []}
+    with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
+        for size in sizes:
+            results["runs"].append(bench(size, Path(tmp)))
+            report(results["runs"][-1])
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--out", type=Path, default=Path("eval/results/bench_kb.json"))
     args = parser.parse_args()
-    results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": []}
-    with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
-        for size in args.sizes:
-            run = bench(size, Path(tmp))
-            print(json.dumps(run, ensure_ascii=False), flush=True)
-            results["runs"].append(run)
+    results = run(args.sizes, report=lambda row: print(json.dumps(row, ensure_ascii=False), flush=True))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")
