@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from tqdm import tqdm
 
 from assistant.answering.service import build_answerer
 from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
-from assistant.cli.kb_cmd import DEMO_DIR
-from eval import kb_eval, llm_eval
-from knowledge_base.ingest import ingest
-from knowledge_base.store import KnowledgeBaseStore
+from eval import kb_eval
+from eval.kb_run import ensure_demo, evaluate
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -54,29 +51,14 @@ def eval_kb(
     name = kb or settings.default_kb
     if not dataset.is_file():
         raise typer.BadParameter(f"{dataset} does not exist", param_hint="--dataset")
-    store = KnowledgeBaseStore(settings.kb_dir)
-    if not store.exists(name) and name == settings.default_kb:
-        ingest(store, name, [DEMO_DIR / "handbook"], glossary_path=DEMO_DIR / "synonyms.yaml")
-    items = kb_eval.load_dataset(dataset)
     if calibrate:
+        ensure_demo(settings, name)
         answerer = build_answerer(settings.model_copy(update={"relevance_threshold": 0.0}), name)
-        for row in kb_eval.calibrate(lambda q: answerer.answer(q).to_json(), items):
+        for row in kb_eval.calibrate(lambda q: answerer.answer(q).to_json(), kb_eval.load_dataset(dataset)):
             print(json.dumps(row))
         return EXIT_OK
-    answerer = build_answerer(settings, name)
-    progress = tqdm(items, desc=f"eval kb ({dataset.name})", unit="q", file=sys.stderr, disable=as_json)
-    given: list[tuple[dict, str, str]] = []
-
-    def ask(question: str) -> dict:
-        answer = answerer.answer(question)
-        given.append((answer.to_json(), answer.composer, answer.fallback_reason))
-        return given[-1][0]
-
-    results = kb_eval.run(ask, progress)
-    metrics = kb_eval.metrics(results)
-    if settings.llm_backend != "extractive":
-        metrics.update(llm_eval.summary(given))
-    fails = kb_eval.failures(results)
+    evaluated = evaluate(settings, dataset, name, progress=not as_json)
+    metrics, fails = evaluated["metrics"], evaluated["failures"]
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps({"metrics": metrics, "failures": fails}, ensure_ascii=False, indent=1), "utf-8")
