@@ -61,7 +61,8 @@ def prepare_data_dir(data_dir: Path, database_url: str | None) -> dict[str, str]
     if not (data_dir / "kb" / "demo").exists():
         subprocess.run([str(BIN / "sme-assistant"), "kb", "ingest", str(ROOT / "knowledge_base/demo/handbook"),
                         "--kb", "demo", "--synonyms", str(ROOT / "knowledge_base/demo/synonyms.yaml")],
-                       env=env, check=True, timeout=300, stdout=subprocess.DEVNULL, cwd=ROOT)
+                       env=env, check=True, timeout=300, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd=ROOT)
     return env
 
 
