@@ -12,8 +12,12 @@ SYSTEM_FALLBACKS = (
 )
 
 
-def cjk_fonts() -> list[Path]:
-    """Every CJK font available: Noto Sans SC, Noto Serif SC, WenQuanYi Micro Hei, system ones."""
+def cjk_fonts(include_system: bool = True) -> list[Path]:
+    """Every CJK font available: Noto Sans SC, Noto Serif SC, WenQuanYi Micro Hei, system ones.
+
+    ``include_system=False`` gives only the fonts the project's own packages ship, so a synthetic
+    set is the same on every machine whatever fonts its system happens to have.
+    """
     found: list[Path] = []
     try:
         import pylopdf_fonts_zh_cn as noto
@@ -27,7 +31,8 @@ def cjk_fonts() -> list[Path]:
         found.append(Path(wqy.__file__).parent / "fonts" / "wqy-microhei.ttc")
     except ImportError:
         pass
-    found += list(SYSTEM_FALLBACKS)
+    if include_system:
+        found += list(SYSTEM_FALLBACKS)
     return [p for p in found if p.is_file()]
 
 
