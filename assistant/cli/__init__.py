@@ -10,6 +10,7 @@ import sys
 
 import typer
 
+import assistant.cli.eval_all_cmd  # registers `eval all`, `eval fuzz`
 import assistant.cli.routing_eval_cmd  # noqa: F401  (registers `eval routing`)
 from assistant.cli import ask_cmd, chat_cmd, db_cmd, eval_cmd, kb_cmd, ocr_cmd, serve_cmd, staff_cmd
 from assistant.cli.common import run_guarded
