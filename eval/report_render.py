@@ -163,8 +163,15 @@ def _section_faults(faults: dict[str, Any]) -> list[Block]:
         return [("h2", "Fault tests"), ("p", faults["skipped"])]
     rows = [[name, fmt(r.get("passed")), r.get("when", ""), str({k: v for k, v in r.items() if k in (
         "client_errors", "recovery_s", "upload_statuses", "error", "ticket", "p95_ms", "stored_not_once")})[:200],
-             fmt(dig(r, ("accounting", "complete")))] for name, r in faults.items()]
+             fmt(_nothing_lost(r))] for name, r in faults.items()]
     return [("h2", "Fault tests"), ("table", (["fault", "passed", "when", "details", "nothing lost"], rows))]
+
+
+def _nothing_lost(result: dict[str, Any]) -> bool | None:
+    if "accounting" in result:
+        return bool(result["accounting"].get("complete"))
+    phases = [v["accounting_complete"] for v in result.values() if isinstance(v, dict) and "accounting_complete" in v]
+    return all(phases) if phases else None
 
 
 def _markdown(blocks: list[Block]) -> str:
