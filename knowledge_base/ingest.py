@@ -17,7 +17,7 @@ from knowledge_base.dense import Embedder
 from knowledge_base.errors import SourceError
 from knowledge_base.glossary import Glossary
 from knowledge_base.index import KnowledgeBaseIndex
-from knowledge_base.loaders import SUPPORTED_SUFFIXES, file_sha256, load_file
+from knowledge_base.loaders import SUPPORTED_SUFFIXES, file_sha256, parse_source, read_source
 from knowledge_base.store import KnowledgeBaseStore
 from knowledge_base.tokenize import Tokenizer
 
@@ -88,11 +88,12 @@ def ingest(
         if progress:
             progress(source)
         try:
-            digest = file_sha256(path.read_bytes()) if path.stat().st_size <= max_bytes else None
-            if digest and source in documents and documents[source]["sha256"] == digest:
+            data = read_source(path, source, max_bytes=max_bytes)
+            digest = file_sha256(data)
+            if source in documents and documents[source]["sha256"] == digest:
                 report.unchanged.append(source)
                 continue
-            doc = load_file(path, source, max_bytes=max_bytes)
+            doc = parse_source(data, path, source, digest)
             chunks = chunk_document(doc)
             if not chunks:
                 raise SourceError(source, "清理后没有可用的文字 (no usable text after cleanup)")

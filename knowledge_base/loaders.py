@@ -32,8 +32,8 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_file(path: Path, source: str, *, max_bytes: int) -> LoadedDocument:
-    """Read, type-check and clean one file."""
+def read_source(path: Path, source: str, *, max_bytes: int) -> bytes:
+    """The file's bytes, after the checks that need no parsing (exists, not empty, size, type)."""
     if not path.exists():
         raise SourceError(source, "文件不存在 (file not found)")
     size = path.stat().st_size
@@ -48,8 +48,12 @@ def load_file(path: Path, source: str, *, max_bytes: int) -> LoadedDocument:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceError(source, f"不支持的文件类型 {suffix or '(无扩展名)'} (unsupported type)")
-    data = path.read_bytes()
-    digest = file_sha256(data)
+    return path.read_bytes()
+
+
+def parse_source(data: bytes, path: Path, source: str, digest: str) -> LoadedDocument:
+    """Extract and clean the text of a file already read by ``read_source``."""
+    suffix = path.suffix.lower()
     if suffix == ".pdf":
         pages = _pdf_pages(data, source)
     elif suffix == ".docx":
@@ -68,7 +72,7 @@ def load_file(path: Path, source: str, *, max_bytes: int) -> LoadedDocument:
         title=_title(pages[0][1], path),
         pages=pages,
         sha256=digest,
-        size_bytes=size,
+        size_bytes=len(data),
     )
 
 
