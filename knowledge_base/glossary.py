@@ -48,6 +48,16 @@ class Glossary:
             raise KnowledgeBaseError(f"{path}: 同义词表无效 (invalid glossary: {exc})") from exc
         return glossary
 
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Glossary:
+        """From the form stored in a knowledge base's manifest (see ``to_dict``)."""
+        data = data or {}
+        return cls(groups=tuple(tuple(g) for g in data.get("groups", [])),
+                   products={k: tuple(v) for k, v in data.get("products", {}).items()})
+
+    def to_dict(self) -> dict:
+        return {"groups": [list(g) for g in self.groups], "products": {k: list(v) for k, v in self.products.items()}}
+
     @cached_property
     def _patterns(self) -> list[tuple[str, str, re.Pattern[str]]]:
         patterns = []

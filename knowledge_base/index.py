@@ -120,8 +120,6 @@ class KnowledgeBaseIndex:
             self.bm25.save(str(directory / "bm25"), show_progress=False)
         if self.dense is not None:
             self.dense.save(directory / "dense.faiss")
-        glossary = {"groups": [list(g) for g in self.glossary.groups],
-                    "products": {k: list(v) for k, v in self.glossary.products.items()}}
         manifest = {
             "format": FORMAT_VERSION,
             "name": self.name,
@@ -129,7 +127,7 @@ class KnowledgeBaseIndex:
             "chunk_count": len(self.chunks),
             "documents": self.documents,
             "dense_model": self.dense.model_name if self.dense else None,
-            "glossary": glossary,
+            "glossary": self.glossary.to_dict(),
         }
         (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
 
@@ -139,11 +137,7 @@ class KnowledgeBaseIndex:
     ) -> KnowledgeBaseIndex:
         """Load a version; with ``vectors_optional`` (re-ingest) a model mismatch just drops them."""
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        raw_glossary = manifest.get("glossary") or {}
-        glossary = Glossary(
-            groups=tuple(tuple(g) for g in raw_glossary.get("groups", [])),
-            products={k: tuple(v) for k, v in raw_glossary.get("products", {}).items()},
-        )
+        glossary = Glossary.from_dict(manifest.get("glossary"))
         with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
         with open(directory / "tokens.jsonl", encoding="utf-8") as fh:

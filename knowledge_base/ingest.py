@@ -71,19 +71,14 @@ def ingest(
     report = IngestReport()
     files, report.failed = discover(paths)
 
-    previous = None
-    if not rebuild and store.exists(name):
-        previous = KnowledgeBaseIndex.load(store.current_dir(name), embedder, vectors_optional=True)
-    glossary = Glossary.load(glossary_path) if glossary_path else (previous.glossary if previous else Glossary())
-    glossary_changed = glossary_path is not None and (previous is None or glossary != previous.glossary)
-    documents: dict[str, dict] = dict(previous.documents) if previous else {}
-    by_source: dict[str, list[int]] = {}
-    if previous:
-        for i, chunk in enumerate(previous.chunks):
-            by_source.setdefault(chunk.source, []).append(i)
+    # The manifest alone says which files changed; the index is loaded only when one did.
+    manifest = store.manifest(name) if not rebuild and store.exists(name) else None
+    stored_glossary = Glossary.from_dict(manifest.get("glossary")) if manifest else Glossary()
+    glossary = Glossary.load(glossary_path) if glossary_path else stored_glossary
+    glossary_changed = glossary_path is not None and (manifest is None or glossary != stored_glossary)
+    documents: dict[str, dict] = dict(manifest["documents"]) if manifest else {}
 
-    tokenizer = Tokenizer(glossary.words())
-    new_chunks: dict[str, tuple[list[Chunk], list[list[str]]]] = {}
+    new_docs: dict[str, list[Chunk]] = {}
     for path, source in files:
         if progress:
             progress(source)
@@ -94,8 +89,8 @@ def ingest(
                 report.unchanged.append(source)
                 continue
             doc = parse_source(data, path, source, digest)
-            chunks = chunk_document(doc)
-            if not chunks:
+            doc_chunks = chunk_document(doc)
+            if not doc_chunks:
                 raise SourceError(source, "清理后没有可用的文字 (no usable text after cleanup)")
         except SourceError as exc:
             report.failed.append(exc)
@@ -105,14 +100,24 @@ def ingest(
             continue
         (report.updated if source in documents else report.added).append(source)
         report.bytes_read += doc.size_bytes
-        new_chunks[source] = (chunks, [tokenizer.tokens(c.index_text()) for c in chunks])
-        documents[source] = {"sha256": doc.sha256, "title": doc.title, "chunks": len(chunks),
+        new_docs[source] = doc_chunks
+        documents[source] = {"sha256": doc.sha256, "title": doc.title, "chunks": len(doc_chunks),
                              "size_bytes": doc.size_bytes, "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
 
-    needs_vectors = embedder is not None and previous is not None and previous.dense is None
-    if not (report.changed or glossary_changed or needs_vectors or previous is None or rebuild):
+    needs_vectors = embedder is not None and manifest is not None and manifest.get("dense_model") != embedder.name
+    if not (report.changed or glossary_changed or needs_vectors or manifest is None):
         report.seconds = time.perf_counter() - started
         return report
+
+    previous = (KnowledgeBaseIndex.load(store.current_dir(name), embedder, vectors_optional=True)
+                if manifest else None)
+    tokenizer = previous.tokenizer if previous and not glossary_changed else Tokenizer(glossary.words())
+    by_source: dict[str, list[int]] = {}
+    if previous:
+        for i, chunk in enumerate(previous.chunks):
+            by_source.setdefault(chunk.source, []).append(i)
+    new_chunks = {source: (doc_chunks, [tokenizer.tokens(c.index_text()) for c in doc_chunks])
+                  for source, doc_chunks in new_docs.items()}
 
     chunks: list[Chunk] = []
     tokens: list[list[str]] = []
