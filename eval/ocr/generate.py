@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import random
 from dataclasses import dataclass, replace
@@ -68,12 +69,16 @@ def generate_samples(count: int, seed: int, today: date, noise_level: float = 1.
     """About 60% invoices, 25% contracts, 15% licences; about 40% of each carry one defect."""
     rng = random.Random(seed)
     samples: list[Sample] = []
+    # Defects are dealt in turn, not drawn, so every kind is planted even in a small set.
+    invoice_defects = itertools.cycle((*INVOICE_DEFECTS, "duplicate"))
+    contract_defects = itertools.cycle(CONTRACT_DEFECTS)
+    licence_defects = itertools.cycle(LICENCE_DEFECTS)
     for index in range(count):
         roll = rng.random()
         defective = rng.random() < 0.4
         noise = random_noise(rng, noise_level)
         if roll < 0.6:
-            defect = rng.choice((*INVOICE_DEFECTS, "duplicate")) if defective else None
+            defect = next(invoice_defects) if defective else None
             if defect == "duplicate":
                 # The same invoice photographed twice: the second submission is the defect.
                 state = rng.getstate()
@@ -85,7 +90,7 @@ def generate_samples(count: int, seed: int, today: date, noise_level: float = 1.
                 continue
             samples.append(invoice_sample(rng, today, defect, noise, as_pdf=rng.random() < 0.2))
         elif roll < 0.85:
-            doc = make_contract(rng, today, rng.choice(CONTRACT_DEFECTS) if defective else None)
+            doc = make_contract(rng, today, next(contract_defects) if defective else None)
             image = render_contract(doc, rng).image
             if rng.random() < 0.4:  # a two-page scan: clauses on page 1, signatures and seals on page 2
                 noisy = Image.open(io.BytesIO(apply_noise(image, replace(noise, rotate=0.0, scale=1.0))))
@@ -94,7 +99,7 @@ def generate_samples(count: int, seed: int, today: date, noise_level: float = 1.
                 data = apply_noise(image, noise)
             samples.append(Sample("", "contract", doc.fields, doc.defects, data))
         else:
-            doc = make_licence(rng, today, rng.choice(LICENCE_DEFECTS) if defective else None)
+            doc = make_licence(rng, today, next(licence_defects) if defective else None)
             data = apply_noise(render_licence(doc, rng).image, noise)
             samples.append(Sample("", "business_licence", doc.fields, doc.defects, data))
     for i, sample in enumerate(samples):
