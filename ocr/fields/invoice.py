@@ -35,9 +35,10 @@ COLUMNS = {
 }
 
 
-def invoice_type(text: str, number: str | None) -> str:
-    digital = "电子发票" in text and (number is None or len(number) == 20)
-    special = "专用发票" in text
+def invoice_type(title: str, number: str | None) -> str:
+    """From the title line only: other text (the 发票专用章 seal, remarks) must not sway it."""
+    digital = "电子发票" in title and (number is None or len(number) == 20)
+    special = "专用发票" in title
     if digital:
         return "digital_special" if special else "digital_general"
     return "vat_special" if special else "vat_general"
@@ -45,10 +46,10 @@ def invoice_type(text: str, number: str | None) -> str:
 
 def extract_invoice(tokens: list[Token]) -> Extraction:
     ex = Extraction("invoice")
-    text = "".join(t.text for t in tokens)
     _identifiers(tokens, ex)
-    title = find_label(tokens, "发票$|发票[)）]$|专用发票|普通发票")
-    ex.put("invoice_type", invoice_type(text, ex.value("invoice_number")), [title] if title else [])
+    title = find_label(tokens, "专用发票|普通发票|电子发票|发票[)）]?$")
+    title_text = title.text if title else ""
+    ex.put("invoice_type", invoice_type(title_text, ex.value("invoice_number")), [title] if title else [])
     _parties(tokens, ex)
     _totals(tokens, ex)
     _line_items(tokens, ex)
