@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,7 +27,7 @@ from assistant.dialogue.actions import FlowActions
 from assistant.dialogue.messages import Attachment, IncomingMessage, Reply
 from assistant.dialogue.router import HANDOVER, QUESTION_SHAPE, RouteDecision, Router
 from assistant.dialogue.texts import DOC_TYPES, VERDICTS, text
-from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
+from assistant.documents import DocumentCheck, DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
 from assistant.flows import FlowEngine, TurnOutcome
 from assistant.settings import Settings
 from assistant.store.models import Conversation, Document, FlowState
@@ -47,6 +48,19 @@ def pick_language(message: str, current: str) -> str:
     return "zh" if cjk_count(message) >= 2 else current
 
 
+@dataclass
+class CheckedUpload:
+    """An uploaded file, stored and checked before the turn's transaction opens."""
+
+    name: str
+    content_type: str
+    sha256: str = ""
+    path: Path | None = None
+    check: DocumentCheck | None = None
+    unreadable: str = ""  # the client-facing reason the file could not be read
+    too_big: bool = False
+
+
 class DialogueManager:
     def __init__(self, sessions: sessionmaker[Session], answerer: QuestionAnswerer, engine: FlowEngine,
                  actions: FlowActions, verifier: DocumentVerifier, uploads_dir: Path, timezone: ZoneInfo,
@@ -62,9 +76,12 @@ class DialogueManager:
     def handle(self, message: IncomingMessage) -> Reply:
         now = self.clock().astimezone(UTC)  # stored in UTC: SQLite keeps no offsets; shown in the bank's zone
         body = message.text or ""
+        # OCR takes seconds: do it before the turn's transaction, which would otherwise hold the
+        # database's write lock (all of SQLite's) while the pages are read.
+        upload = self._check_upload(message.attachment) if message.attachment is not None else None
         with self.sessions.begin() as db:
             conversation, flow, lang = self._open_turn(db, message, body, now)
-            reply = self._reply(db, conversation, flow, message, body, now, lang)
+            reply = self._reply(db, conversation, flow, message, body, now, lang, upload=upload)
             self._close_turn(db, conversation, reply, now)
         return reply
 
@@ -74,6 +91,7 @@ class DialogueManager:
         swapped the model's answer for the extractive one). Everything else is one ``Reply``."""
         now = self.clock().astimezone(UTC)
         body = message.text or ""
+        upload = self._check_upload(message.attachment) if message.attachment is not None else None
         with self.sessions.begin() as db:
             conversation, flow, lang = self._open_turn(db, message, body, now)
             decision, history = None, []
@@ -82,7 +100,7 @@ class DialogueManager:
                 history = repo.recent_user_texts(db, conversation.id)[:-1]
                 decision = self.router.route(body, history=history)
             if decision is None or decision.route != "question" or not (decision.answer and decision.answer.grounded):
-                reply = self._reply(db, conversation, flow, message, body, now, lang, decision)
+                reply = self._reply(db, conversation, flow, message, body, now, lang, decision, upload)
                 self._close_turn(db, conversation, reply, now)
                 yield reply
                 return
@@ -115,9 +133,10 @@ class DialogueManager:
         return conversation, flow, pick_language(body, flow.state["lang"] if flow else conversation.language)
 
     def _reply(self, db: Session, conversation: Conversation, flow: FlowState | None, message: IncomingMessage,
-               body: str, now: datetime, lang: str, decision: RouteDecision | None = None) -> Reply:
-        if message.attachment is not None:
-            reply = self._document(db, conversation, message.attachment, now, lang)
+               body: str, now: datetime, lang: str, decision: RouteDecision | None = None,
+               upload: CheckedUpload | None = None) -> Reply:
+        if upload is not None:
+            reply = self._document(db, conversation, upload, now, lang)
             if flow is not None:
                 self._append_prompt(reply, flow)
             return reply
@@ -251,36 +270,46 @@ class DialogueManager:
         reply.flow, reply.step, reply.quick_replies = flow.flow, flow.state["step"], resume.quick_replies
 
     # documents ----------------------------------------------------------------------------------
-    def _document(self, db: Session, conversation: Conversation, attachment: Attachment, now: datetime,
-                  lang: str) -> Reply:
+    def _check_upload(self, attachment: Attachment) -> CheckedUpload:
+        """Store the file (content-addressed: the same file is kept once) and run the document check."""
         data = attachment.data if attachment.data is not None else Path(attachment.path or "").read_bytes()
-        if len(data) > self.max_upload_bytes:
-            return Reply(text("document_too_big", lang, mb=str(self.max_upload_bytes // 2**20)), route="document",
-                         language=lang)
-        digest = hashlib.sha256(data).hexdigest()
-        suffix = Path(attachment.filename).suffix.lower()[:10]
-        path = self.uploads_dir / str(conversation.id) / f"{digest[:20]}{suffix}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
         name = Path(attachment.filename).name[:200]
-        unreadable = ""
+        upload = CheckedUpload(name, attachment.content_type[:100])
+        if len(data) > self.max_upload_bytes:
+            upload.too_big = True
+            return upload
+        upload.sha256 = hashlib.sha256(data).hexdigest()
+        suffix = Path(attachment.filename).suffix.lower()[:10]
+        path = self.uploads_dir / upload.sha256[:24] / f"original{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            tmp = path.with_name(path.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(path)  # never a half-written upload under the final name
+        upload.path = path
         try:
-            check = self.verifier.verify(path)
+            upload.check = self.verifier.verify(path)
         except DocumentUnreadable as exc:
-            check, unreadable = None, str(exc)
+            upload.unreadable = str(exc)
         except DocumentCheckUnavailable as exc:
             log.warning("document check unavailable: %s", exc)
-            check = None
         except Exception:  # a broken scan must not lose the upload or the turn
             log.exception("document check failed for %s", name)
-            check = None
-        db.add(Document(conversation_id=conversation.id, filename=name, content_type=attachment.content_type[:100],
-                        path=str(path), sha256=digest, doc_type=check.doc_type if check else None,
-                        verdict=check.verdict if check else ("unreadable" if unreadable else "unchecked"),
+        return upload
+
+    def _document(self, db: Session, conversation: Conversation, upload: CheckedUpload, now: datetime,
+                  lang: str) -> Reply:
+        if upload.too_big:
+            return Reply(text("document_too_big", lang, mb=str(self.max_upload_bytes // 2**20)), route="document",
+                         language=lang)
+        check, name = upload.check, upload.name
+        db.add(Document(conversation_id=conversation.id, filename=name, content_type=upload.content_type,
+                        path=str(upload.path), sha256=upload.sha256, doc_type=check.doc_type if check else None,
+                        verdict=check.verdict if check else ("unreadable" if upload.unreadable else "unchecked"),
                         result=check.result if check else {},
                         created_at=now))
-        if unreadable:
-            return Reply(text("document_unreadable", lang, name=name, reason=unreadable), route="document",
+        if upload.unreadable:
+            return Reply(text("document_unreadable", lang, name=name, reason=upload.unreadable), route="document",
                          language=lang, data={"verdict": "unreadable"})
         if check is None:
             return Reply(text("document_unavailable", lang, name=name), route="document", language=lang,
