@@ -8,12 +8,21 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+import typer
 
 from assistant.errors import AssistantError, ConfigError
 from assistant.settings import Settings, load_settings
 from knowledge_base.errors import KnowledgeBaseError, ModelUnavailable
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+try:  # typer 0.2x runs on its own copy of click, whose exceptions are not click's
+    from typer._click.exceptions import ClickException as _TyperClickException
+except ImportError:  # older typer: plain click
+    _TyperClickException = click.ClickException
+USAGE_ERRORS = (click.ClickException, _TyperClickException)
+EXITS = (click.exceptions.Exit, typer.Exit)
+ABORTS = (click.exceptions.Abort, typer.Abort)
 
 
 def settings_from_cli(**overrides: Any) -> Settings:
@@ -34,11 +43,11 @@ def run_guarded(command: Callable[[], Any]) -> int:
     """Run a click/typer command; the product's errors become one line and an exit code."""
     try:
         result = command()
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except EXITS as exc:
+        return int(getattr(exc, "exit_code", EXIT_OK) or 0)
+    except ABORTS:
         return 130
-    except click.ClickException as exc:
+    except USAGE_ERRORS as exc:
         exc.show()
         return EXIT_USAGE
     except ModelUnavailable as exc:
