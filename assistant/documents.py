@@ -79,7 +79,8 @@ class OcrPipelineVerifier:
             raise DocumentCheckUnavailable(f"ocr.pipeline is not available: {exc}") from exc
         s = self.settings
         if self._engine is None:
-            self._engine = _LazyEngine(EngineConfig(name=s.ocr_engine, paddle_det_dir=s.ocr_paddle_det_dir,
+            self._engine = _LazyEngine(EngineConfig(name=s.ocr_engine, threads=s.ocr_threads or -1,
+                                                    paddle_det_dir=s.ocr_paddle_det_dir,
                                                     paddle_rec_dir=s.ocr_paddle_rec_dir,
                                                     paddle_cls_dir=s.ocr_paddle_cls_dir))
         options = VerifyOptions(

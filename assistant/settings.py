@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     ocr_paddle_det_dir: Path | None = Field(default=None, description="PaddleOCR detection model directory.")
     ocr_paddle_rec_dir: Path | None = Field(default=None, description="PaddleOCR recognition model directory.")
     ocr_paddle_cls_dir: Path | None = Field(default=None, description="PaddleOCR angle classifier directory.")
+    ocr_threads: int = Field(
+        default=0, ge=0, le=64,
+        description="Threads per OCR engine; 0 = automatic: all cores with one worker, cores ÷ workers with "
+        "several (serve --workers sets it), so workers do not fight over the cores.",
+    )
     ocr_max_pixels: int = Field(default=40_000_000, ge=1_000_000, description="Largest image (or PDF page) in pixels.")
     ocr_max_pages: int = Field(default=10, ge=1, le=200, description="Most pages read from one upload.")
     ocr_max_upload_mb: int = Field(default=20, ge=1, description="Largest uploaded document, in MB.")

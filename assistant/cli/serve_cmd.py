@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -33,6 +34,11 @@ def serve(
         # (and still safe: an advisory lock on PostgreSQL, a lock file on SQLite).
         upgrade_schema(settings.sqlalchemy_url)
         load_secret(settings)  # generated here once (when unset), so every worker signs with the same key
+        if settings.ocr_threads == 0:
+            # One OCR engine per worker would otherwise each start a thread per core: N workers would
+            # run N × cores threads and slow each other down. Workers read their settings from the
+            # environment, so this is how the share reaches them.
+            os.environ["SME_OCR_THREADS"] = str(max(1, (os.cpu_count() or 1) // workers))
         if settings.sqlalchemy_url.startswith("sqlite"):
             logging.getLogger("ui").warning("SQLite with %d workers: writes are serialised; use PostgreSQL "
                                             "(SME_DATABASE_URL) to scale out", workers)

@@ -6,12 +6,13 @@ cases, and must record why. Deadlines are computed here, by code, never by gener
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from assistant.store.models import AuditLog, ComplaintTicket
 DECISION_DAYS = 15
 EXTENSION_DAYS = (30, 60)
 REPEAT_WINDOW = timedelta(days=180)
+_TICKET_LOCK = 7_241_002  # advisory-lock namespace for ticket numbering (db.py uses 7_241_001)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,12 @@ def register_ticket(db: Session, who: Complainant, slots: dict[str, Any], urgent
     if _is_repeat(db, who, slots, received_at):
         reasons.append("repeat")
     prefix = ticket_prefix(local_received_at)
-    for _attempt in range(5):  # two workers may pick the same next number; the unique index decides
+    if db.get_bind().dialect.name == "postgresql":
+        # Numbers are counted per day: with several workers, registrations of the same day take
+        # turns (the lock is held until this turn commits), so each counts the others' tickets.
+        day = int(re.sub(r"\D", "", prefix) or 0)
+        db.execute(text("SELECT pg_advisory_xact_lock(:namespace, :day)"), {"namespace": _TICKET_LOCK, "day": day})
+    for _attempt in range(5):  # a backstop: the unique index decides if two ever pick the same number
         count = db.scalar(select(func.count()).where(ComplaintTicket.number.like(prefix + "%"))) or 0
         ticket = ComplaintTicket(
             number=f"{prefix}{count + 1:04d}", conversation_id=who.conversation_id, channel=who.channel,

@@ -5,7 +5,8 @@ a lead or an upload), then starts another. What each client sent and what the se
 (session, messages, ticket numbers, lead ids, uploads) goes to the ledger file ``LOAD_LEDGER`` at the
 end, for the accounting against the database.
 
-Environment: LOAD_LEDGER (path), LOAD_THINK ("min,max" seconds between turns; "0,0" saturates).
+Environment: LOAD_LEDGER (path), LOAD_THINK ("min,max" seconds between turns; "0,0" saturates),
+LOAD_KINDS (comma-separated conversation kinds; all when empty).
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ POOL = questions()
 IMAGE = upload_image()
 LEDGER: list[dict[str, Any]] = []
 _think = [float(x) for x in os.environ.get("LOAD_THINK", "1,3").split(",")]
+# LOAD_KINDS limits the conversation kinds (e.g. "questions,complaint,lead" for chat-only scaling runs).
+_kinds = [k for k in os.environ.get("LOAD_KINDS", "").split(",") if k]
+KINDS = {kind: weight for kind, weight in MIX.items() if not _kinds or kind in _kinds}
 
 
 class Client(FastHttpUser):
@@ -39,7 +43,7 @@ class Client(FastHttpUser):
                 response.failure(f"status {response.status_code}")
                 return False
             session = response.json()["session_id"]
-        kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
+        kind = self.rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
         self.turns = conversation(kind, self.rng, POOL)
         self.record = {"session": session, "kind": kind, "turns": len(self.turns), "sent": 0, "acked": 0,
                        "uploads_acked": 0, "tickets": [], "leads": [], "errors": []}
