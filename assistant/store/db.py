@@ -44,8 +44,16 @@ def _pg_connect_args(url: str) -> dict[str, object]:
     if not url.startswith("postgresql"):
         return {}
     # connect_timeout: seconds to wait for a server that does not answer; statement_timeout: no query
-    # may hold a conversation row lock (and a worker thread) for more than 30 s.
-    return {"connect_timeout": 5, "options": "-c statement_timeout=30000"}
+    # may hold a conversation row lock (and a worker thread) for more than 30 s. Options already in
+    # the URL (e.g. ?options=-csearch_path=bank) are kept: connect_args would otherwise replace them.
+    query = make_url(url).query
+    given = query.get("options", "")
+    given = " ".join(given) if isinstance(given, tuple) else given
+    options = given if "statement_timeout" in given else f"{given} -c statement_timeout=30000".strip()
+    args: dict[str, object] = {"options": options}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = 5
+    return args
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
