@@ -27,6 +27,7 @@ from pathlib import Path
 from assistant.answering.service import QuestionAnswerer, build_answerer
 from assistant.settings import Settings, load_settings
 from eval.fake_llm_server import ChatRequest, Completion, FakeLlmServer
+from eval.kb_run import ensure_demo
 
 QUESTION = "科技贷最多能贷多少？"
 GOOD = "科技贷的单户授信额度为50万元至1000万元，即最高1000万元[{n}]。具体额度根据企业营业收入、研发投入综合核定[{n}]。"
@@ -111,10 +112,15 @@ def _constant(reply: Completion) -> Callable[[ChatRequest], Completion]:
     return lambda request: reply
 
 
-def run(runs: int = 20) -> dict:
-    """Fallback overhead, failure fallbacks and time to first token against the loopback scripted model."""
+def run(runs: int = 20, data_dir: Path | None = None) -> dict:
+    """Fallback overhead, failure fallbacks and time to first token against the loopback scripted model.
+
+    ``data_dir`` defaults to SME_ASSISTANT_DATA_DIR; the demo knowledge base is built there if missing.
+    """
     with FakeLlmServer() as server:
-        base = load_settings(llm_backend="openai", llm_base_url=server.base_url, llm_model="scripted")
+        overrides = {"assistant_data_dir": data_dir} if data_dir else {}
+        base = load_settings(llm_backend="openai", llm_base_url=server.base_url, llm_model="scripted", **overrides)
+        ensure_demo(base, base.default_kb)
         build_answerer(base).answer(QUESTION)  # warm up: KB load, client connection pool, jieba
         return {
             "question": QUESTION,

@@ -79,7 +79,7 @@ def step_llm(opts: Options) -> dict[str, Any]:
     with FakeLlmServer() as server:
         settings = _settings(opts, llm_backend="openai", llm_base_url=server.base_url, llm_model="scripted")
         scripted = evaluate(settings, ROOT / "eval/datasets/kb_qa.jsonl", progress=False)["metrics"]
-    return {"scripted_kb_qa": scripted, "bench": bench_llm.run(10 if opts.quick else 20)}
+    return {"scripted_kb_qa": scripted, "bench": bench_llm.run(10 if opts.quick else 20, data_dir=opts.work / "data")}
 
 
 def step_routing(opts: Options) -> dict[str, Any]:
