@@ -7,7 +7,6 @@ scripts/setup.sh
 export SME_ASSISTANT_DATA_DIR="${SME_ASSISTANT_DATA_DIR:-$PWD/data}"
 .venv/bin/sme-assistant db upgrade
 .venv/bin/sme-assistant kb init-demo --quiet
-if .venv/bin/sme-assistant --help | grep -q " serve "; then
-  exec .venv/bin/sme-assistant serve "$@"
-fi
-exec .venv/bin/sme-assistant chat "$@"
+# The web service: chat widget, REST API, staff console, WeChat bridge (`--host`, `--port`).
+# For a terminal chat instead: .venv/bin/sme-assistant chat
+exec .venv/bin/sme-assistant serve "$@"
