@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from assistant.errors import UserError
 from assistant.review import ReviewError
@@ -20,9 +21,11 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """A refusal with a message key from ui.texts; ``lang`` may be fixed when the text is known."""
 
-    def __init__(self, status: int, key: str, lang: str | None = None, **values: str) -> None:
+    def __init__(self, status: int, key: str, lang: str | None = None, headers: dict[str, str] | None = None,
+                 **values: str) -> None:
         super().__init__(key)
         self.status, self.key, self.lang, self.values = status, key, lang, values
+        self.headers = headers or {}
 
 
 def error_response(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -33,8 +36,8 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> JSONResponse:
         lang = exc.lang or request_language(request)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, message(exc.key, lang, **exc.values), headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return error_response(exc.status, message(exc.key, lang, **exc.values), {**headers, **exc.headers})
 
     @app.exception_handler(ReviewError)
     async def _review(request: Request, exc: ReviewError) -> JSONResponse:
@@ -72,5 +75,7 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, ClientDisconnect):  # the client left, or the body limit cut it off (413 sent)
+            return error_response(400, message("body_too_large", request_language(request), kb="?"))
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, message("internal", request_language(request), hotline=hotline))

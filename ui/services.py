@@ -72,8 +72,8 @@ class Services:
             document = latest_document(db, message.channel, message.user_id, message.session_id)
             return document_json(document, self.file_link) if document is not None else None
 
-    def file_link(self, path: str) -> str:
-        return f"/files/{self.signer.file_token(path)}"
+    def file_link(self, path: str, actor: str = "client") -> str:
+        return f"/files/{self.signer.file_token(path, actor)}"
 
     def stream(self, message: IncomingMessage) -> Iterator[tuple[str, dict[str, Any]]]:
         """Events of one turn for SSE. The dialogue manager has no token stream yet, so the whole

@@ -28,6 +28,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unauthorised": {"zh": "请先登录（令牌缺失、无效或已过期）",
                      "en": "Please log in (token missing, invalid or expired)"},
     "bad_login": {"zh": "用户名或密码错误", "en": "Wrong username or password"},
+    "login_locked": {"zh": "登录失败次数过多，请 {minutes} 分钟后再试", "en": "Too many failed logins; try again in "
+                     "{minutes} min"},
+    "rate_limited": {"zh": "操作太频繁，请 {seconds} 秒后再试", "en": "Too many requests; please try again in "
+                     "{seconds} s"},
     "not_found": {"zh": "找不到该地址", "en": "Not found"},
     "method": {"zh": "不支持该请求方法", "en": "Method not allowed"},
     "internal": {"zh": "服务暂时出现问题，请稍后再试，或拨打客服热线 {hotline}",

@@ -178,6 +178,9 @@ class StaffUser(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Bumped by logout, password reset and disabling: tokens carrying an older version are refused.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditLog(Base):
@@ -216,3 +219,26 @@ class WeChatChoice(Base):
     openid: Mapped[str] = mapped_column(String(128), primary_key=True)
     choices: Mapped[list] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Security (migration 0004_security): shared by every worker, so a lock or a seen nonce holds everywhere.
+
+
+class LoginThrottle(Base):
+    """Failed logins of one account or one address in the current window, and the lock they caused."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WeChatNonce(Base):
+    """A (timestamp, nonce) pair WeChat signed, remembered for the skew window so it is used once."""
+
+    __tablename__ = "wechat_nonce"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

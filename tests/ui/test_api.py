@@ -28,9 +28,10 @@ def client(server: Server) -> Iterator[httpx.Client]:
         yield c
 
 
-def test_health_and_openapi(client: httpx.Client) -> None:
+def test_health_and_openapi(client: httpx.Client, server: Server) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
-    paths = client.get("/openapi.json").json()["paths"]
+    assert client.get("/openapi.json").status_code == 404 and client.get("/docs").status_code == 404  # off by default
+    paths = server.app.openapi()["paths"]
     assert {"/api/chat", "/api/chat/upload", "/api/chat/stream", "/api/staff/login", "/api/staff/leads"} <= set(paths)
 
 
