@@ -16,7 +16,8 @@ from tests.security.conftest import audit_rows
 from tests.ui.conftest import PASSWORDS, Server, login, start_server, stop_server
 
 
-@pytest.mark.parametrize("weak", ["12345678", "password123", "qwertyuiop", "1q2w3e4r5t", "carolcarol1", "Password2024", "woaini1314"])
+@pytest.mark.parametrize("weak", ["12345678", "password123", "qwertyuiop", "1q2w3e4r5t", "carolcarol1", "Password2024",
+                                  "woaini1314"])
 def test_common_or_short_passwords_are_refused(server: Server, weak: str) -> None:
     engine = make_engine(server.settings.sqlalchemy_url)
     with pytest.raises(UserError), session_factory(engine).begin() as db:

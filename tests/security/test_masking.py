@@ -24,14 +24,15 @@ COMPLAINT = ["我要投诉", "宁波海纳贸易有限公司", "跳过", "李娜
              "请联系我 139-8765-4321 说明情况", "确认"]
 
 
-@pytest.mark.parametrize("typed", ["9135 0100 M000 100Y 43", "91350100-M000100Y43", "９１３５０１００Ｍ０００１００Ｙ４３",
-                                   "代码：9135-0100-M000-100Y-43。"])
+@pytest.mark.parametrize("typed", ["9135 0100 M000 100Y 43", "91350100-M000100Y43",
+                                   "９１３５０１００Ｍ０００１００Ｙ４３", "代码：9135-0100-M000-100Y-43。"])
 def test_credit_codes_in_every_form_the_validator_accepts_are_masked(typed: str) -> None:
     masked = mask_text(typed)
     assert "M000100" not in masked.replace(" ", "").replace("-", "") and "*" * 10 in masked
 
 
-@pytest.mark.parametrize("typed", ["１３９１２３４５６７８", "139　1234　5678", "身份证１１０１０１１９９００３０７１２３４"])
+@pytest.mark.parametrize("typed", ["１３９１２３４５６７８", "139　1234　5678",
+                                   "身份证１１０１０１１９９００３０７１２３４"])
 def test_full_width_digits_are_masked(typed: str) -> None:
     assert "1234" not in mask_text(typed)[3:8] and "****" in mask_text(typed)
 
