@@ -44,5 +44,5 @@ def attempt(sessions: sessionmaker[Session], actor: str, action: str, entity_typ
             return work(db)
     except UserError as exc:
         record(sessions, actor, "refused", entity_type, entity_id, now, attempted=action,
-               status=getattr(exc, "status", 400), reason=str(exc)[:500])
+               code=exc.code, reason=str(exc)[:500])
         raise

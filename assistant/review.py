@@ -27,19 +27,19 @@ DUE_SOON = timedelta(hours=2)
 
 
 class ReviewError(UserError):
-    status = 400
+    code = "bad_input"
 
 
 class NotFound(ReviewError):
-    status = 404
+    code = "not_found"
 
 
 class Forbidden(ReviewError):
-    status = 403
+    code = "forbidden"
 
 
 class Conflict(ReviewError):
-    status = 409
+    code = "conflict"
 
 
 def audit(db: Session, staff: StaffIdentity, action: str, entity_type: str, entity_id: str, now: datetime,

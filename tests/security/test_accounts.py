@@ -81,7 +81,7 @@ def test_logout_revokes_the_token(client: httpx.Client) -> None:
 
 def test_disable_and_reset_password_revoke_tokens_at_once(client: httpx.Client, server: Server,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from assistant.cli import app
+    from ui.cli import app
 
     _add(server, "erin", "erin-Secret-3052")
     monkeypatch.setenv("SME_ASSISTANT_DATA_DIR", str(server.settings.assistant_data_dir))

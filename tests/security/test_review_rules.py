@@ -55,7 +55,7 @@ def test_withdrawn_and_closed_tickets_cannot_be_claimed(client: httpx.Client, se
     assert refused.status_code == 409
     assert client.get(f"/api/staff/complaints/{number}", headers=bob).json()["masked"]
     row = audit_rows(server, action="refused", entity_id=number)[-1]
-    assert row.actor == "staff:bob" and row.detail["status"] == 409 and "claim" in row.detail["attempted"]
+    assert row.actor == "staff:bob" and row.detail["code"] == "conflict" and "claim" in row.detail["attempted"]
 
 
 def test_refused_actions_are_audited_after_the_rollback(client: httpx.Client, server: Server) -> None:

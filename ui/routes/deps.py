@@ -61,7 +61,7 @@ def get_db(request: Request) -> Iterator[Session]:
                "lead" if "lead_id" in params else "complaint_ticket" if "number" in params else "staff_api",
                str(params.get("lead_id") or params.get("number") or "*"), datetime.now(UTC),
                attempted=f"{request.method} {getattr(route, 'path', request.url.path)}",
-               status=getattr(exc, "status", 400), reason=str(exc)[:500])
+               code=exc.code, reason=str(exc)[:500])
         raise
 
 

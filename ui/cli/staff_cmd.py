@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.cli.common import settings_from_cli
 from assistant.errors import UserError
 from assistant.staff_accounts import ROLES, add_staff, reset_password, set_active
 from assistant.store.db import make_engine, session_factory, upgrade_schema
+from ui.cli.common import settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
 STDIN = typer.Option("--password-stdin", help="Read the password from stdin.")
