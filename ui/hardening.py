@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from assistant.settings import Settings
 from ui.middleware.headers import SecurityHeaders
 from ui.middleware.limits import BodyLimits
+from ui.middleware.logredact import install_log_redaction
 from ui.middleware.ratelimit import AddressRateLimits, RateLimiter, Rule
 
 WIDGET_JSON_LIMIT = 1024 * 1024  # Gradio posts the whole chat history with each event
@@ -66,6 +67,7 @@ def install_hardening(app: FastAPI, settings: Settings, widget_path: str, limite
              Rule(f"{widget_path}/gradio_api/queue/join", s.rate_chat_per_min_address, "chat"),
              Rule("/api/staff", s.rate_staff_per_min_address, "staff", ("GET", "POST")),
              Rule("/console", s.rate_staff_per_min_address, "staff", ("GET", "POST"))]
+    install_log_redaction()
     # Added innermost first: headers go on every answer, including the limits' own 413 and 429.
     app.add_middleware(BodyLimits, limit_for=limit_for, upload_paths=uploads, upload_mb=s.upload_max_mb)
     app.add_middleware(AddressRateLimits, limiter=limiter, rules=rules)

@@ -241,4 +241,5 @@ class WeChatNonce(Base):
     __tablename__ = "wechat_nonce"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    body_sha256: Mapped[str] = mapped_column(String(64))  # a WeChat retry resends the same body, a replay not
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

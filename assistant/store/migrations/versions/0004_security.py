@@ -33,6 +33,7 @@ def upgrade() -> None:
     op.create_table(
         "wechat_nonce",
         sa.Column("key", sa.String(200), primary_key=True),  # timestamp:nonce
+        sa.Column("body_sha256", sa.String(64), nullable=False),
         sa.Column("seen_at", TZ, nullable=False),
     )
     op.create_index("ix_wechat_nonce_seen_at", "wechat_nonce", ["seen_at"])
