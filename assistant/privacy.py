@@ -57,3 +57,22 @@ def mask_id_card(text: str) -> str:
 def mask_text(text: str) -> str:
     """Mask every mobile number, credit code and ID-card number found in free text."""
     return mask_mobile(mask_credit_code(mask_id_card(text)))
+
+
+# What a client may learn about other clients: nothing. These shape the lines a client is shown
+# where the check itself looked at other clients' records.
+_CLIENT_SAFE_CHECKS = {
+    "duplicate": {"warn": "该文件此前已提交核验过，请确认不是重复申请；如有疑问工作人员会与您联系",
+                  "fail": "该发票需人工复核（查重），工作人员会与您联系"},
+}
+
+
+def client_urgent(reasons: list[str]) -> bool:
+    """Urgency as the client is told it: a repeat complaint (found from others' tickets) is not said."""
+    return bool(set(reasons or []) - {"repeat"})
+
+
+def client_check_message(name: str | None, status: str | None, message: str | None) -> str | None:
+    """A check's line for the client: the duplicate check's says nothing of who submitted when."""
+    safe = _CLIENT_SAFE_CHECKS.get(name or "", {}).get(status or "")
+    return safe if safe is not None else message

@@ -30,7 +30,7 @@ class ApiError(Exception):
 # The edge maps the product's error codes (``AssistantError.code``) to HTTP statuses; domain errors
 # carry no status of their own.
 STATUS_BY_CODE = {"bad_input": 400, "database_unavailable": 503, "config": 500, "not_found": 404, "forbidden": 403,
-                  "conflict": 409}
+                  "conflict": 409, "ocr_busy": 503}
 
 
 def error_response(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -67,6 +67,13 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
         log.error("turn refused, database unavailable after retries: %s", exc)
         return error_response(STATUS_BY_CODE[exc.code], message(exc.message_key or "busy", request_language(request)),
                               {"Retry-After": "5"})
+
+    from assistant.ocr_guard import OcrBusy
+
+    @app.exception_handler(OcrBusy)
+    async def _ocr_busy(request: Request, exc: OcrBusy) -> JSONResponse:
+        log.warning("upload turned away: %s", exc)
+        return error_response(503, message("busy", request_language(request)), {"Retry-After": str(exc.retry_after_s)})
 
     @app.exception_handler(OSError)
     async def _disk(request: Request, exc: OSError) -> JSONResponse:

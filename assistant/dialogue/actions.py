@@ -15,7 +15,7 @@ from assistant.dialogue.messages import LeadSubmitted, Reply, TicketRegistered
 from assistant.flows.state import FlowProgress
 from assistant.leads.products import ProductMatcher
 from assistant.leads.scorecard import LeadScore, Scorecard
-from assistant.privacy import mask_mobile
+from assistant.privacy import client_urgent, mask_mobile
 from assistant.store.models import AuditLog, Conversation, Lead
 
 PERSONAL_SLOTS = ("company", "credit_code", "contact_name", "mobile")
@@ -45,12 +45,15 @@ class FlowActions:
         lang = state.lang
         due = self._local(ticket.due_at)[:10]
         mobile = mask_mobile(ticket.mobile)
+        # "Repeat" is known from other tickets with this mobile or credit code: saying so would tell
+        # anyone who types a number whether its owner complained before. Staff still see it.
+        urgent = client_urgent(ticket.urgent_reasons)
         if lang == "en":
             lines = [f"Your complaint is registered. Ticket number: {ticket.number}.",
                      f"Received: {self._local(now)}. We will give you our decision within 15 days (by {due}); "
                      "complex cases may be extended to 30 or 60 days and we will tell you why.",
                      f"The complaint handler will contact you on {mobile}."]
-            if ticket.urgent:
+            if urgent:
                 lines.append("It has been flagged as urgent; a member of staff will contact you as soon as possible.")
             lines.append("If you disagree with the outcome you can ask for a review, or call the banking and insurance "
                          "consumer complaint hotline 12378 or contact your local financial regulator.")
@@ -59,11 +62,11 @@ class FlowActions:
                      f"受理时间：{self._local(now)}。我们将在15日内（{due} 前）告知处理结果；"
                      "情况复杂的可能延长至30日或60日，届时会告知延长原因。",
                      f"投诉处理人员将通过 {mobile} 与您联系。"]
-            if ticket.urgent:
+            if urgent:
                 lines.append("您的投诉已标记为加急，工作人员会尽快与您联系。")
             lines.append("如对处理结果有异议，可申请复核，也可拨打银行业保险业消费者投诉热线12378，或向当地金融监管部门反映。")
         return Reply("\n".join(lines), route="complaint", language=lang,
-                     data={"ticket": ticket.number, "urgent": ticket.urgent, "due_at": ticket.due_at.isoformat()},
+                     data={"ticket": ticket.number, "urgent": urgent, "due_at": ticket.due_at.isoformat()},
                      events=[TicketRegistered(ticket.number, ticket.urgent, ticket.due_at)])
 
     def withdraw_complaint(self, db: Session, conversation: Conversation, state: FlowProgress,

@@ -15,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -88,3 +89,14 @@ async def too_many(send: Send, scope: Scope, wait: float) -> None:
                 "headers": [(b"content-type", b"application/json"), (b"retry-after", seconds.encode()),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def limit_session(request: Any, session_id: str, per_minute: int, lang: str) -> None:
+    """Count one message of a chat session (the per-address limit is the middleware's); 429 past it."""
+    from ui.errors import ApiError
+
+    limiter: RateLimiter | None = getattr(request.app.state, "limiter", None)
+    wait = limiter.hit(f"session:{session_id}", per_minute) if limiter is not None else 0.0
+    if wait:
+        seconds = str(math.ceil(wait))
+        raise ApiError(429, "rate_limited", lang, headers={"Retry-After": seconds}, seconds=seconds)

@@ -89,6 +89,23 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def safe_filename(name: str | None, default: str = "upload") -> str:
+    """A client's file name for display and storage: no NUL or other control characters (PostgreSQL
+    refuses NUL in text, and a control character in a log line can forge another line), no path."""
+    cleaned = "".join(ch for ch in (name or "") if ch.isprintable()).replace("/", "_").replace("\\", "_")
+    return cleaned.strip()[:200] or default
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _number(text: str) -> Any:
     if len(text.lstrip("-").replace(".", "").split("e")[0].split("E")[0]) > MAX_JSON_DIGITS:
         raise ValueError("number literal too long")
@@ -107,7 +124,7 @@ async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
         data = json.loads(text, parse_int=_number, parse_float=_number) if text.strip() else None
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:  # RecursionError: "[[[[…" nested thousands deep
         raise ApiError(400, "bad_json", request_language(request)) from exc
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _has_nul(data):  # "\u0000": no text field may hold it (PostgreSQL refuses it)
         raise ApiError(400, "bad_json")
     try:  # JSON may escape lone surrogates ("\ud800"): not text, and neither the store nor a reply can hold them
         json.dumps(data, ensure_ascii=False).encode("utf-8")
