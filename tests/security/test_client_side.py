@@ -109,3 +109,30 @@ def test_ocr_runs_beyond_the_bound_get_a_503(demo_data_dir: Path, tmp_path: Path
         assert busy.headers["retry-after"] and "稍后" in busy.json()["error"]
     finally:
         stop_server(running)
+
+
+def test_documents_past_the_retention_period_are_deleted(client: httpx.Client, server: Server) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select, update
+
+    from assistant.retention import purge_documents
+    from assistant.store.db import make_engine, session_factory
+    from assistant.store.models import Document
+
+    pdf = invoice_sample(random.Random(23), date.today(), None, as_pdf=True).data
+    document_id = client.post("/api/chat/upload", files={"file": ("old.pdf", pdf, "application/pdf")}).json()[
+        "document"]["id"]
+    engine = make_engine(server.settings.sqlalchemy_url)
+    sessions = session_factory(engine)
+    with sessions.begin() as db:
+        db.execute(update(Document).where(Document.id == document_id)
+                   .values(created_at=datetime.now(UTC) - timedelta(days=400)))
+        path = Path(db.scalar(select(Document.path).where(Document.id == document_id)))
+    assert path.is_file()
+    with sessions.begin() as db:
+        assert purge_documents(db, server.settings.assistant_data_dir / "uploads", 365, datetime.now(UTC)) >= 1
+    with sessions() as db:
+        assert db.get(Document, document_id) is None
+    engine.dispose()
+    assert not path.exists() and not (path.parent / "annotated").exists()

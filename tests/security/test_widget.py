@@ -101,3 +101,10 @@ def test_a_real_upload_by_the_same_browser_is_checked_and_not_kept_in_the_cache(
         done = _run(third, _upload_event(third), {"path": again[0], "orig_name": "发票.pdf",
                                                   "meta": {"_type": "gradio.FileData"}})
         assert "未能接收" in json.dumps(done, ensure_ascii=False)
+
+
+def test_gradio_upload_route_keeps_no_file_of_another_type(widget: Server) -> None:
+    with _browser(widget) as client:
+        paths = client.post("/widget/gradio_api/upload", files={"files": ("tool.exe", b"MZ\x90\x00" * 100,
+                                                                          "application/octet-stream")}).json()
+    assert paths and not Path(paths[0]).exists()

@@ -127,7 +127,12 @@ class WidgetUploadGuard:
             if browser is None:
                 await _forbidden(send)
                 return
-            await self.app(scope, receive, self._recording(send, browser))
+            returned: list[str] = []
+            await self.app(scope, receive, self._recording(send, browser, returned))
+            # Gradio moves spooled uploads into its cache in a background task that has run by now:
+            # anything that is no image or PDF is deleted at once instead of waiting in the cache.
+            for stored in returned:
+                _drop_unless_document(Path(stored), self.registry)
             return
         if browser is None and scope.get("method") == "GET":
             await self.app(scope, receive, self._with_cookie(send, scope))
@@ -145,7 +150,7 @@ class WidgetUploadGuard:
             await send(message)
         return wrapped
 
-    def _recording(self, send: Send, browser: str) -> Send:
+    def _recording(self, send: Send, browser: str, returned: list[str]) -> Send:
         """Gradio answers the upload with the JSON list of cache paths: remember them as this browser's."""
         status, body = 0, bytearray()
 
@@ -160,9 +165,24 @@ class WidgetUploadGuard:
                         paths = json.loads(bytes(body))
                     except ValueError:
                         paths = []
-                    self.registry.record(browser, [p for p in paths if isinstance(p, str)])
+                    kept = [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
+                    self.registry.record(browser, kept)
+                    returned.extend(kept)
             await send(message)
         return wrapped
+
+
+def _drop_unless_document(path: Path, registry: UploadRegistry) -> None:
+    from ocr.errors import DocumentRejected
+    from ocr.inputs import sniff
+
+    try:
+        with open(path, "rb") as handle:
+            sniff(handle.read(1024))
+    except DocumentRejected:
+        discard(path, registry)
+    except OSError:
+        registry.forget(str(path))
 
 
 async def _forbidden(send: Send) -> None:
