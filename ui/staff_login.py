@@ -12,8 +12,9 @@ from typing import TypeVar
 
 from assistant import login_guard
 from assistant.audit import record
-from assistant.staff_accounts import StaffIdentity, authenticate
+from assistant.staff_accounts import StaffIdentity, authenticate, revoke_tokens
 from assistant.staff_views import LeadDetail, TicketDetail
+from assistant.store.models import AuditLog
 from ui.errors import ApiError
 from ui.services import Services
 
@@ -50,6 +51,14 @@ def check_login(svc: Services, username: str, password: str | None, address: str
         raise ApiError(401, "bad_login")
     record(svc.sessions, staff.actor, "login", "staff_user", staff.username, now, address=address)
     return staff
+
+
+def sign_out(svc: Services, staff: StaffIdentity) -> None:
+    """Logout: every token of the account stops working (on every worker), and it is audited."""
+    with svc.sessions.begin() as db:
+        revoke_tokens(db, staff.id)
+        db.add(AuditLog(at=datetime.now(UTC), actor=staff.actor, action="logout", entity_type="staff_user",
+                        entity_id=staff.username, detail={}))
 
 
 def with_links(svc: Services, view: D, staff: StaffIdentity) -> D:

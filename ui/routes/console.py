@@ -9,7 +9,9 @@ HTML or script shows as text.
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -22,11 +24,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from assistant import review
 from assistant import review_complaints as complaints_review
 from assistant.audit import attempt
-from assistant.staff_accounts import StaffIdentity, revoke_tokens
+from assistant.staff_accounts import StaffIdentity
 from ui.charts import render_chart
 from ui.errors import ApiError
 from ui.routes.deps import client_address, services, staff_from_token
-from ui.staff_login import check_login, with_links
+from ui.staff_login import check_login, sign_out, with_links
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 COOKIE = "sme_staff"
@@ -59,9 +61,7 @@ def _page(request: Request, name: str, staff: StaffIdentity | None, csrf: str | 
 
 
 def _local(iso: str | None, svc: Any) -> str:
-    if not iso:
-        return "—"
-    return datetime.fromisoformat(iso).astimezone(svc.timezone).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(iso).astimezone(svc.timezone).strftime("%Y-%m-%d %H:%M") if iso else "—"
 
 
 def _staff(request: Request) -> StaffIdentity:
@@ -75,7 +75,8 @@ async def _form(request: Request) -> dict[str, str]:
     form = await request.form(max_files=0, max_fields=10)
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     token = request.cookies.get(COOKIE, "")
-    if not token or data.get("csrf") != services(request).signer.csrf_for(token):
+    expected = services(request).signer.csrf_for(token).encode() if token else b""
+    if not token or not hmac.compare_digest(data.get("csrf", "").encode("utf-8", "surrogatepass"), expected):
         raise _Redirect("/console/login")
     return data
 
@@ -87,8 +88,6 @@ def _back(url: str, *, msg: str = "", error: str = "") -> RedirectResponse:
 
 def _guard(handler: Any) -> Any:
     """Not logged in → the login page; a refused action → back with its message."""
-    from functools import wraps
-
     @wraps(handler)
     async def wrapped(request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
@@ -130,9 +129,7 @@ async def login(request: Request) -> Response:
     except ApiError as exc:
         error = "登录失败次数过多，请稍后再试" if exc.status == 429 else "用户名或密码错误"
         response = _back("/console/login", error=error)
-        response.headers.update(exc.headers)
-        if exc.status == 429:
-            response.status_code = 303  # a browser follows only redirects; the wait is in Retry-After
+        response.headers.update(exc.headers)  # a browser follows only redirects; the wait is in Retry-After
         return response
     response = RedirectResponse("/console/leads", status_code=303)
     response.set_cookie(COOKIE, svc.signer.staff_token(staff.id, staff.username, staff.token_version),
@@ -147,13 +144,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     staff, svc = _staff(request), services(request)
     await _form(request)  # the CSRF value: another site cannot log staff out
-
-    def revoke() -> None:
-        with svc.sessions.begin() as db:
-            revoke_tokens(db, staff.id)
-            review.audit(db, staff, "logout", "staff_user", staff.username, _now())
-
-    await run_in_threadpool(revoke)
+    await run_in_threadpool(sign_out, svc, staff)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -302,6 +293,5 @@ async def chart(request: Request, name: str) -> Response:
             return render_chart(name, stats.model_dump())
 
     png = await run_in_threadpool(draw)
-    if png is None:
-        return Response(status_code=404)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"}) if png else \
+        Response(status_code=404)

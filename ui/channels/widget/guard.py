@@ -129,10 +129,14 @@ class WidgetUploadGuard:
                 return
             returned: list[str] = []
             await self.app(scope, receive, self._recording(send, browser, returned))
-            # Gradio moves spooled uploads into its cache in a background task that has run by now:
-            # anything that is no image or PDF is deleted at once instead of waiting in the cache.
+            # Anything that is no image or PDF is deleted instead of waiting in Gradio's cache. Gradio
+            # moves spooled uploads there in a background task, which may still be running: look
+            # now, and once more shortly after.
             for stored in returned:
                 _drop_unless_document(Path(stored), self.registry)
+                later = threading.Timer(2.0, _drop_unless_document, (Path(stored), self.registry))
+                later.daemon = True
+                later.start()
             return
         if browser is None and scope.get("method") == "GET":
             await self.app(scope, receive, self._with_cookie(send, scope))
@@ -182,7 +186,7 @@ def _drop_unless_document(path: Path, registry: UploadRegistry) -> None:
     except DocumentRejected:
         discard(path, registry)
     except OSError:
-        registry.forget(str(path))
+        pass  # not moved into the cache yet (the second look decides), or already used and gone
 
 
 async def _forbidden(send: Send) -> None:
