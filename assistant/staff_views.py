@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 
 class View(BaseModel):
-    model_config = ConfigDict(frozen=False)
+    """A staff view; ``mask`` returns a masked copy, never changes one in place."""
 
 
 class TranscriptLine(View):
