@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -64,6 +65,10 @@ def _row(db: Session, key: str, now: datetime) -> LoginThrottle:
 
 def record_failure(db: Session, policy: ThrottlePolicy, username: str, address: str, now: datetime) -> int:
     """Count one failure; returns the seconds of the lock it caused (0 when none)."""
+    # Names that do not exist get rows too (else the lock would tell which names do): rows whose
+    # window and lock are over are deleted here, so guessing cannot grow the table without bound.
+    db.execute(delete(LoginThrottle).where(LoginThrottle.window_start < now - policy.window, or_(
+        LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
     caused = 0
     for key, limit in zip(keys(username, address), (policy.account_limit, policy.address_limit), strict=True):
         row = _row(db, key, now)

@@ -83,9 +83,9 @@ def blurred(path: Path, boxes: list[tuple[float, float, float, float]]) -> str:
     unmasked one (the empty string is dropped by the link builder).
     """
     target = path.with_name(path.name.replace(".annotated.png", "") + ".masked.png")
-    if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
-        return str(target)
     try:
+        if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+            return str(target)
         with Image.open(path) as source:
             image = source.convert("RGB")
     except (OSError, ValueError):

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ui.texts import message as ui_text
 
 WINDOW_S = 60.0
-MAX_KEYS = 100_000  # beyond this many tracked keys the oldest are forgotten (memory stays bounded)
+MAX_KEYS = 20_000  # beyond this many tracked keys the oldest are forgotten (memory stays bounded)
 
 
 @dataclass
