@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -130,12 +130,14 @@ class FlowActions:
         return Reply(text, citations=citations, route="lead", language=lang, data=data)
 
     def _sla_due(self, score: LeadScore, now: datetime) -> datetime | None:
+        """The callback deadline in UTC: business hours are counted on the bank's clock, the instant
+        is stored and compared in UTC (a local time stored as-is was eight hours off on SQLite)."""
         local = now.astimezone(self.timezone)
         due = {"business_hour": lambda: self.calendar.add_business_hours(local, 1),
                "same_day": lambda: self.calendar.end_of_business_day(local),
                "three_business_days": lambda: self.calendar.add_business_hours(
                    local, 3 * _hours_per_day(self.calendar))}.get(score.sla)
-        return due() if due else None
+        return due().astimezone(UTC) if due else None
 
     @staticmethod
     def _products_line(lang: str, names: str) -> str:
