@@ -238,7 +238,7 @@ def run_dialogue(dialogue: dict[str, Any], build: Any, url: str, flows: dict[str
             turns.append({"n": number, "checked": bool(expect), "problems": [broken]})
             continue
         try:
-            reply = manager.handle(IncomingMessage("eval", user, "s1", str(turn.get("user", ""))))
+            reply = manager.reply(IncomingMessage("eval", user, "s1", str(turn.get("user", ""))))
         except Exception as exc:  # a crash fails this turn and every later one
             broken = f"crashed: {type(exc).__name__}: {exc}"[:300]
             turns.append({"n": number, "checked": bool(expect), "problems": [broken]})
@@ -282,10 +282,10 @@ def _pg_schema(base: str) -> tuple[str, Any]:
 
 
 def run_on(db_name: str, dialogues: list[dict[str, Any]], data_dir: Path, answerer: Any) -> dict[str, Any]:
-    from assistant.dialogue import build_dialogue_manager
     from assistant.flows import load_flows
     from assistant.settings import load_settings
     from assistant.store.db import make_engine, upgrade_schema
+    from assistant.wiring import build_dialogue_manager
 
     drop = None
     if db_name == "sqlite":
@@ -343,8 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="run only dialogues whose name contains this")
     args = parser.parse_args(argv)
 
-    from assistant.answering.service import build_answerer
     from assistant.settings import load_settings
+    from assistant.wiring import build_answerer
     from knowledge_base.ingest import ingest
     from knowledge_base.store import KnowledgeBaseStore
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant import review
 from assistant.dialogue.actions import FlowActions
+from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity
 from assistant.store.db import make_engine, session_factory
 from assistant.store.models import ComplaintTicket, Conversation, Lead
@@ -47,7 +48,7 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 
 @pytest.fixture
 def actions(new_manager) -> FlowActions:  # type: ignore[no-untyped-def]
-    return new_manager(lambda: datetime.now(SHANGHAI)).actions
+    return new_manager(lambda: datetime.now(SHANGHAI)).flows.actions
 
 
 def _conversation(db: Session, now: datetime) -> Conversation:
@@ -83,8 +84,7 @@ def test_a_hot_lead_callback_is_the_same_instant_for_client_store_console_and_fi
         sessions: sessionmaker[Session], actions: FlowActions, local_now: str, due_local: str) -> None:
     now = datetime.fromisoformat(local_now).astimezone(UTC)
     with sessions.begin() as db:
-        reply = actions.submit_lead(db, _conversation(db, now), {"slots": dict(HOT_LEAD), "display": {},
-                                                                  "lang": "zh"}, now)
+        reply = actions.submit_lead(db, _conversation(db, now), FlowProgress("lead", slots=dict(HOT_LEAD)), now)
         lead_id = reply.data["lead"]
     assert reply.data["tier"] == "hot"
     told = TOLD.search(reply.text)
@@ -118,8 +118,8 @@ def test_a_complaint_deadline_and_its_extension_are_one_instant_everywhere(
     now = datetime.fromisoformat(local_now).astimezone(UTC)
     mobile = f"139{uuid.uuid4().int % 10**8:08d}"
     with sessions.begin() as db:
-        reply = actions.register_complaint(db, _conversation(db, now), {
-            "slots": {**COMPLAINT, "mobile": mobile}, "display": {}, "lang": "zh", "urgent": []}, now)
+        reply = actions.register_complaint(db, _conversation(db, now), FlowProgress(
+            "complaint", slots={**COMPLAINT, "mobile": mobile}), now)
     number = reply.data["ticket"]
     assert number.startswith(f"TS-{day}-")
     due = now + timedelta(days=15)
