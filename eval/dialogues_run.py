@@ -331,6 +331,8 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
         "lead_submitted": len(lead_turns),
         "lead_median_turns": statistics.median(lead_turns) if lead_turns else None,
         "failures": failures,
+        "transcripts": [{"dialogue": r["name"], "turns": [(t.get("user"), t.get("route"), t.get("reply"))
+                                                          for t in r["turns"]]} for r in results],
     }
 
 
@@ -341,6 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("-v", "--verbose", action="store_true", help="print every failed check")
     parser.add_argument("--only", default="", help="run only dialogues whose name contains this")
+    parser.add_argument("--trace", action="store_true", help="print every turn's reply")
     args = parser.parse_args(argv)
 
     from assistant.settings import load_settings
@@ -366,6 +369,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"dialogues fully passed {summary['dialogues_all_passed']}/{summary['dialogues']}, "
                   f"lead median client turns {median if median is not None else '-'} "
                   f"over {summary['lead_submitted']} submitted leads")
+            if args.trace:
+                for transcript in summary["transcripts"]:
+                    print(f"== {transcript['dialogue']}")
+                    for user, route, reply in transcript["turns"]:
+                        print(f"  > {user}\n  [{route}] {reply}")
             if args.verbose:
                 for failure in summary["failures"]:
                     print(f"  [{failure['dialogue']}] turn {failure['turn']}: {'; '.join(failure['problems'])}")

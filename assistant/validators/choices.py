@@ -9,12 +9,12 @@ from assistant.validators.base import Rejected, Validated, ValidationContext, lo
 NEGATIVE = re.compile(r"不同意|不愿意|不可以|不行|不要|不用|拒绝|不确认|不是|不对|^否|^no\b|^nope|don'?t|do not"
                       r"|disagree|refuse", re.I)
 POSITIVE = re.compile(r"同意|愿意|可以|好的?|行|确认|没问题|是的?|对的?|嗯|^ok|^yes|^yep|^sure|agree|confirm|correct|"
-                      r"^y$", re.I)
+                      r"consent|^y$", re.I)
 
 
 def yes_no(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
-    if len(raw) > 60:
+    if len(raw) > 120:  # "All correct, and I consent to the credit check and being contacted." is an answer
         return Rejected("yes_no")
     if NEGATIVE.search(raw):
         return Validated(False, "否")
