@@ -53,6 +53,8 @@ COMPLAINT_STATUS = re.compile(
     r"|查(询|一下|下|查)?.{0,8}(投诉|工单).{0,4}(进度|进展|状态|结果)|check on (my |the )?(ticket|complaint)"
     r"|(status|progress|update).{0,30}(complaint|ticket)|(complaint|ticket).{0,40}(status|progress|update)",
     re.I)
+# …and about one's own complaint (投诉之后多久能有结果？ is about the process).
+MINE = re.compile(r"我|我们|那个|这个|刚才|之前|上次|单号|工单|TS-?\d|\bmy\b|\bour\b|ticket", re.I)
 # Questions about the complaint process are questions, not complaints (投诉一般多久处理完？): a message
 # that mentions complaining, is shaped as a question and reports no grievance of its own.
 COMPLAINT_PROCESS_QUESTION = re.compile(
@@ -150,7 +152,7 @@ class Router:
             return "handover"
         if WITHDRAW.search(text):
             return "withdraw_complaint"
-        if COMPLAINT_STATUS.search(text) and not GRIEVANCE.search(text):
+        if COMPLAINT_STATUS.search(text) and MINE.search(text) and not GRIEVANCE.search(text):
             return "complaint_status"
         if COMPLAINT.search(text) and not _asks_about_complaining(text):
             return "complaint"

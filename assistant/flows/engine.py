@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from assistant.flows.fill import fill
+from assistant.flows.fill import fill, misread
 from assistant.flows.spec import FlowSpec, StepSpec
 from assistant.flows.state import FlowProgress
 from assistant.validators import Rejected, Validated, ValidationContext, get_validator
@@ -25,6 +25,9 @@ CONFIRM = "__confirm__"
 _SKIP = re.compile(r"^(没有|无|不涉及|不知道|不清楚|不记得|跳过|暂无|没|skip|none|n/?a|no|don'?t know)[。.!！\s]*$",
                    re.I)
 
+# "all correct" is a yes, not a correction
+CORRECTION = re.compile(r"改成|改为|改一下|换成|应该是|其实是|写错|输错|说错|不对|更正|\bchange|should be|actually",
+                        re.I)
 Outcome = Literal["ask", "reask", "confirm", "complete", "fix"]
 
 
@@ -56,6 +59,8 @@ class FlowEngine:
         for slot in reused:
             state.slots[slot], state.display[slot] = known[slot]  # type: ignore[index]
         outcome = self._next(spec, state)
+        if outcome.kind != "complete":
+            self._say_misread(spec, state, opening, today, outcome)
         lines = [spec.intro(lang)] if spec.intro else []
         if noted := self.noted(spec, state, filled):
             lines.append(noted)
@@ -86,9 +91,13 @@ class FlowEngine:
         if state.step == CONFIRM:
             return self._at_confirm(spec, state, text, today)
         step = spec.step(state.step)
-        filled = fill(spec, text, today, skip=set(state.slots) - {step.slot})
+        # A filled step named with a new value is a correction (金额改成400万): it may be filled again.
+        named = {s.slot for s in spec.steps if _names(s, text)} if CORRECTION.search(text) else set()
+        filled = fill(spec, text, today, skip=set(state.slots) - {step.slot} - named)
         if step.slot not in filled:
-            if not filled:  # nothing else in it: it is the answer to this question, or a failure
+            # nothing else asked for in it (at most inferred details such as a fee type): it is the
+            # answer to this question, or a failure
+            if not any(spec.step(slot).ask for slot in filled):
                 if step.optional and _SKIP.match(normalise(text)):
                     filled[step.slot] = Validated(None, "—")
                 else:
@@ -108,9 +117,21 @@ class FlowEngine:
             outcome = self._confirm(spec, state)
         else:
             outcome = self._next(spec, state)
-        if outcome.kind != "complete" and (noted := self.noted(spec, state, filled)):
-            outcome.text = noted + "\n" + outcome.text
+        if outcome.kind != "complete":
+            self._say_misread(spec, state, text, today, outcome)
+            if noted := self.noted(spec, state, filled):
+                outcome.text = noted + "\n" + outcome.text
         return outcome
+
+    def _say_misread(self, spec: FlowSpec, state: FlowProgress, text: str, today: date,
+                     outcome: TurnOutcome) -> None:
+        """A credit code with a wrong check character is said back and asked for, even if not asked."""
+        for step, hint in misread(spec, text, today, skip=set(state.slots)):
+            asked = self._ask(spec, state, step)
+            outcome.kind, outcome.state, outcome.hint_key = "reask", state, hint
+            outcome.text = self._hint(None, hint, state.lang) + "\n" + asked.text
+            outcome.quick_replies = asked.quick_replies
+            return
 
     def reject(self, state: FlowProgress, rejected: Rejected) -> TurnOutcome:
         """Count a failed answer and re-ask with a hint; offer a person after repeated failures."""
@@ -180,8 +201,9 @@ class FlowEngine:
 
     def noted(self, spec: FlowSpec, state: FlowProgress, filled: dict[str, Validated]) -> str:
         """One line naming what this message filled (yes/no answers need no read-back)."""
-        shown = {slot: r.display for slot, r in filled.items()
-                 if r.value is not None and spec.step(slot).validator != "yes_no"}
+        shown = {slot: r.display for slot, r in filled.items() if r.value is not None
+                 and spec.step(slot).validator != "yes_no" and not (spec.step(slot).extract
+                                                                     and spec.step(slot).extract.opening)}
         return self.hints["noted"][state.lang].format(facts=self._facts(spec, shown, state.lang)) if shown else ""
 
     def summary(self, spec: FlowSpec, state: FlowProgress) -> str:
@@ -221,3 +243,10 @@ class FlowEngine:
         if answer.value:
             return self._complete(spec, state.copy())
         return Rejected("which_field")
+
+
+def _names(step: StepSpec, text: str) -> bool:
+    lowered = normalise(text).lower()
+    # English aliases are words ("contact" is not in "contacted"); Chinese ones are substrings
+    return any(re.search(rf"\b{re.escape(a.lower())}\b", lowered) if a.isascii() else a in lowered
+               for a in step.aliases)

@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from assistant.flows.spec import FlowSpec, StepSpec
 from assistant.validators import Rejected, Validated, ValidationContext, get_validator
 from assistant.validators.base import normalise
+from assistant.validators.identity import is_form_of_address
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟"
 PHRASES = {
@@ -45,15 +47,17 @@ _SELF_DELIMITING = {
 # Out of turn, only a name with a legal form counts as a company (not "我们公司").
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()·]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团|事务所|合作社|工作室)"
                       r"|(?:[A-Z][\w&'-]*\s+){1,6}(?:Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|Corp\.?)")
-_COMPANY_LEAD = re.compile(r"^(你好|您好|我是|我们是|我们|我司|本公司|公司|企业|单位|全称|名称|名字|叫|是|为|的"
-                           r"|company)+")
-_CLAUSE = re.compile(r"[，,。；;！!？?\n、]+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])|\.\s+|\s+and\s+")
+_COMPANY_LEAD = re.compile(r"^(你好|您好|我是|我们是|我们|我司|本公司|公司|企业|单位|全称|名称|名字|叫|是|为|的|在|跟|和"
+                           r"|昨天|今天|前天|上周[一二三四五六日天]?|上个?月|最近|刚才|去年|今年|company)+")
+_CLAUSE = re.compile(r"[，,。；;！!？?\n、]+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])"
+                     r"|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)\.\s+|\s+and\s+")
 _EN_PLACES = ("beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "ningbo", "wenzhou", "suzhou", "nanjing",
               "wuxi", "changzhou", "shaoxing", "jiaxing", "huzhou", "jinhua", "yiwu", "taizhou", "hefei", "xiamen",
               "fuzhou", "quanzhou", "qingdao", "jinan", "tianjin", "chongqing", "chengdu", "wuhan", "changsha",
               "xi'an", "xian", "zhengzhou", "dongguan", "foshan", "zhuhai", "kunming", "nanning", "shenyang",
               "dalian", "harbin", "changchun")
 _EN_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _EN_PLACES) + r")\b", re.I)
+PLACES = Path(__file__).with_name("places.txt")
 _LEAD_IN = re.compile(r"^(好的?|嗯|对|是|的|在|叫|ok|so)[，,\s]*", re.I)
 
 
@@ -90,6 +94,25 @@ def fill(spec: FlowSpec, text: str, today: date, skip: set[str] | frozenset[str]
     return found
 
 
+def misread(spec: FlowSpec, text: str, today: date,
+            skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[StepSpec, str]]:
+    """Self-delimiting values the client clearly typed but that fail their check (a credit code's
+    check character): the step and the validator's reason, so the client is told, not ignored."""
+    raw = normalise(text)
+    wrong = []
+    for step in spec.steps:
+        pattern = _SELF_DELIMITING.get(step.validator)
+        if step.slot in skip or pattern is None or step.validator == "mobile":
+            continue
+        for match in pattern.finditer(raw):
+            result = get_validator(step.validator)(match.group(0), ValidationContext(
+                today=today, options=step.validator_options()))
+            if isinstance(result, Rejected) and result.hint_key.endswith("_check"):
+                wrong.append((step, result.hint_key))
+                break
+    return wrong
+
+
 def _validate(step: StepSpec, text: str, today: date) -> Validated | None:
     result = get_validator(step.validator)(text, ValidationContext(today=today, options=step.validator_options()))
     return None if isinstance(result, Rejected) else result
@@ -113,7 +136,9 @@ def _cut_self_delimiting(spec: FlowSpec, raw: str, today: date, skip: set[str] |
             result = _validate(step, name, today) if len(name) >= 4 else None
             if result:
                 found[step.slot] = result
-                raw = raw[:match.start()] + "，" + raw[match.end():]
+                end = match.end()
+                start = end - len(name)  # only the name goes: 昨天 before it is still a date
+                raw = raw[:start] + "，" + raw[end:]
     return raw
 
 
@@ -145,25 +170,27 @@ def _phrase(step: StepSpec, work: _Text, today: date) -> Validated | None:
     ex = step.extract
     assert ex is not None and ex.needs
     pattern = PHRASES[ex.needs]
-    for index, clause in enumerate(work.clauses):
-        if any(re.search(v, clause, re.I) for v in ex.vetoes):
-            continue
-        spans = [m for m in pattern.finditer(clause) if (index, m.start(), m.end()) not in work.claimed]
-        if not spans:
-            continue
-        cues = [m for cue in ex.cues for m in re.finditer(cue, clause, re.I)]
-        if cues:
-            # the phrase nearest a cue, preferring one after it (营收6000万, 6000万的营收)
-            span = min(spans, key=lambda m: min(abs(m.start() - c.end()) + (m.start() < c.start()) * 3
-                                                for c in cues))
-        elif ex.default or (ex.alone and _LEAD_IN.sub("", clause).strip(" 了左右大概约") == spans[0].group(0).strip()):
-            span = spans[0]
-        else:
-            continue
-        result = _validate(step, span.group(0), today)
-        if result:
-            work.claimed.add((index, span.start(), span.end()))
-            return result
+    for cued in (True, False):  # a phrase near a cue anywhere beats an un-cued one earlier on
+        for index, clause in enumerate(work.clauses):
+            if any(re.search(v, clause, re.I) for v in ex.vetoes):
+                continue
+            spans = [m for m in pattern.finditer(clause) if (index, m.start(), m.end()) not in work.claimed]
+            if not spans:
+                continue
+            cues = [m for cue in ex.cues for m in re.finditer(cue, clause, re.I)]
+            if cued and cues:
+                # the phrase nearest a cue, preferring one after it (营收6000万, 6000万的营收)
+                span = min(spans, key=lambda m: min(abs(m.start() - c.end()) + (m.start() < c.start()) * 3
+                                                    for c in cues))
+            elif not cued and not cues and (ex.default or (
+                    ex.alone and _LEAD_IN.sub("", clause).strip(" 了左右大概约") == spans[0].group(0).strip())):
+                span = spans[0]
+            else:
+                continue
+            result = _validate(step, span.group(0), today)
+            if result:
+                work.claimed.add((index, span.start(), span.end()))
+                return result
     return None
 
 
@@ -173,6 +200,10 @@ def _segmenter():  # type: ignore[no-untyped-def]
     import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
+    for line in PLACES.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            for place in line.split():
+                jieba.add_word(place, tag="ns")
     return jieba.posseg
 
 
@@ -201,19 +232,30 @@ def _place(step: StepSpec, work: _Text, today: date) -> Validated | None:
 def _person(step: StepSpec, work: _Text, today: date) -> Validated | None:
     ex = step.extract
     assert ex is not None
+    addressed: Validated | None = None  # 王女士 / 刘经理: taken only when no full name is given
     for clause in work.clauses:
         for cue in ex.cues:
-            if match := re.search(cue, clause, re.I):
-                result = _validate(step, clause[match.end():], today)
-                if result:
-                    return result
+            for match in re.finditer(cue, clause, re.I):
+                rest = clause[match.end():].strip(" :：是为")
+                if re.match(r"[\u4e00-\u9fff]", rest):
+                    # the name is the first word the segmenter reads as a person's (财务刘经理就行 has none)
+                    rest = next((w for w, flag in _tagged(rest) if flag.startswith("nr") and len(w) >= 2), "")
+                if rest and (result := _validate(step, rest, today)):
+                    if not is_form_of_address(str(result.value)):
+                        return result
+                    addressed = addressed or result
     for clause in work.clauses:
         bare = _LEAD_IN.sub("", clause).strip()
-        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}(?:[，,\s]*[\u4e00-\u9fff]{1,2}(?:总|董|经理|老板))?", bare):
+        candidate = ""
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,6}", bare):
             words = _tagged(bare)
-            if words and words[0][1] == "nr":
-                return _validate(step, bare, today)
+            if words and words[0][1].startswith("nr") and len(words[0][0]) >= 2:
+                candidate = bare
         elif (re.fullmatch(r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,2}", bare)
               and not _EN_PLACE.search(bare)):
-            return _validate(step, bare, today)
-    return None
+            candidate = bare
+        if candidate and (result := _validate(step, candidate, today)):
+            if not is_form_of_address(str(result.value)):
+                return result
+            addressed = addressed or result
+    return addressed

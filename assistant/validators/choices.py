@@ -16,6 +16,8 @@ def yes_no(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
     if len(raw) > 120:  # "All correct, and I consent to the credit check and being contacted." is an answer
         return Rejected("yes_no")
+    if re.search(r"[?？]\s*$|吗|多少|什么|怎么|是否|哪", raw):  # 利率是多少？ asks; its 是 is not a yes
+        return Rejected("yes_no")
     if NEGATIVE.search(raw):
         return Validated(False, "否")
     if POSITIVE.search(raw):

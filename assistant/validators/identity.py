@@ -81,14 +81,21 @@ _HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|prof)\.?\s+", re.I)
 _EN_ROLE = re.compile(r"\b(cfo|ceo|coo|cto|gm|manager|director|owner|boss|accountant|finance)\b\.?", re.I)
 
 
-def _one_name(part: str) -> str | None:
+def is_form_of_address(name: str) -> bool:
+    """王女士, 刘经理: a surname and a title — a usable contact name, but not a full one."""
+    return bool(_ADDRESS.fullmatch(name))
+
+
+def _one_name(part: str, allow_address: bool = False) -> str | None:
     part = _ROLE.sub("", _NAME_PREFIX.sub("", part.strip(" 。.!！?？:：()（）"))).strip()
     if re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", part):
         if _ADDRESS.fullmatch(part):
-            return None
+            return part if allow_address else None
         trimmed = _TRAILING_ADDRESS.sub("", part) if len(part) > 3 else part
         return trimmed if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", trimmed) and not _ADDRESS.fullmatch(trimmed) else None
     english = _EN_ROLE.sub("", _HONORIFIC.sub("", part)).strip(" ,.")
+    if re.fullmatch(r"(mr|mrs|ms|miss|dr|prof|sir|madam)\.?", english, re.I):
+        return None
     if re.fullmatch(r"[A-Za-z][A-Za-z.'-]+(\s+[A-Za-z][A-Za-z.'-]+){0,3}", english) and len(english) <= 40:
         return english.title() if english.islower() or english.isupper() else english
     return None
@@ -99,9 +106,11 @@ def person_name(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
     if len(raw) > 60:
         return Rejected("person_name")
-    for part in re.split(r"[，,、;；/]+|\s{2,}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", raw):
-        if name := _one_name(part):
-            return Validated(name, name)
+    parts = re.split(r"[，,、;；/]+|\s{2,}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", raw)
+    for allow_address in (False, True):  # a full name first (王建国，王总 → 王建国); else 王女士 will do
+        for part in parts:
+            if name := _one_name(part, allow_address):
+                return Validated(name, name)
     return Rejected("person_name")
 
 
