@@ -35,6 +35,8 @@ CANCEL = re.compile(r"^\s*(取消|算了|不办了|不弄了|不填了|不要了
 # A short message that says to stop, in a sentence (算了，先不贷了 / Never mind, cancel that).
 CANCEL_SAID = re.compile(r"取消|算了|不办了|不贷了|不借了|不弄了|不填了|不提交了|不投诉了|不撤了|不撤销了|先不了|不用了"
                          r"|\bcancel\b|never\s?mind|forget it|\bstop\b", re.I)
+SWITCH_AT_ONCE = ("complaint", "withdraw_complaint", "complaint_status")
+KEEP = {("complaint", "complaint_status"), ("complaint", "withdraw_complaint")}  # part of the complaint itself
 REUSABLE = ("company", "credit_code", "contact_name", "mobile", "ticket_number")
 FLOW_ROUTES = {"complaint": "complaint", "lead": "lead", "withdraw_complaint": "withdraw_complaint",
                "complaint_status": "complaint_status"}
@@ -125,6 +127,12 @@ class FlowStep:
             return self._digression(turn, progress, RouteDecision("out_of_scope"), prefix)
         step = self.engine.current_step(progress)
         routable = len(body) <= MAX_ROUTED_CHARS
+        # A complaint (or a ticket lookup) said in the middle of another flow is that, not an answer
+        # to a free-text question such as the loan's purpose.
+        early = self.router.rule_route(body[:2000]) if routable else None
+        if early in SWITCH_AT_ONCE and FLOW_ROUTES[early] != flow.flow and (flow.flow, early) not in KEEP:
+            flow.status, flow.state = "cancelled", progress.closed(switched_to=early).to_json()
+            return self.start(turn, FLOW_ROUTES[early])
         if step is not None and step.validator == "free_text" and routable:
             side = self.router.is_digression(body, flow.flow)
             if side is not None:

@@ -47,8 +47,8 @@ _SELF_DELIMITING = {
 # Out of turn, only a name with a legal form counts as a company (not "我们公司").
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()·]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团|事务所|合作社|工作室)"
                       r"|(?:[A-Z][\w&'-]*\s+){1,6}(?:Co\.?,?\s*Ltd\.?|Ltd\.?|Limited|Inc\.?|LLC|Corp\.?)")
-_COMPANY_LEAD = re.compile(r"^(你好|您好|我是|我们是|我们|我司|本公司|公司|企业|单位|全称|名称|名字|叫|是|为|的|在|跟|和"
-                           r"|昨天|今天|前天|上周[一二三四五六日天]?|上个?月|最近|刚才|去年|今年|company)+")
+_COMPANY_LEAD = re.compile(r"^(你好|您好|我是|我们是|我们|我司|本公司|公司|企业|单位|全称|名称|名字|叫|是|为|的"
+                           r"|在|跟|和|昨天|今天|前天|上周[一二三四五六日天]?|上个?月|最近|刚才|去年|今年|company)+")
 _CLAUSE = re.compile(r"[，,。；;！!？?\n、]+|(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])"
                      r"|(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)\.\s+|\s+and\s+")
 _EN_PLACES = ("beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "ningbo", "wenzhou", "suzhou", "nanjing",
@@ -58,6 +58,8 @@ _EN_PLACES = ("beijing", "shanghai", "shenzhen", "guangzhou", "hangzhou", "ningb
               "dalian", "harbin", "changchun")
 _EN_PLACE = re.compile(r"\b(" + "|".join(re.escape(p) for p in _EN_PLACES) + r")\b", re.I)
 PLACES = Path(__file__).with_name("places.txt")
+_PLACE_LEAD = re.compile(r"^(公司|我们|企业|工厂|厂子?|总部)?(在|位于|地址是?|地址在|注册在|办公在|坐落在)?")
+_PLACE_SUFFIX = re.compile(r"市|区|县|省|镇|开发区|园区|高新区|新区|一带|附近|这边|那边")
 _LEAD_IN = re.compile(r"^(好的?|嗯|对|是|的|在|叫|ok|so)[，,\s]*", re.I)
 
 
@@ -217,15 +219,11 @@ def _place(step: StepSpec, work: _Text, today: date) -> Validated | None:
             continue  # 杭州 in "去年杭州营收…" is rare; a clause with an amount is about the amount
         if match := _EN_PLACE.search(clause):
             return _validate(step, match.group(0).title(), today)
-        words = _tagged(clause)
-        run = ""
-        for word, flag in words:
-            if flag == "ns" and len(word) >= 2:
-                run += word
-            elif run:
-                break
-        if run:
-            return _validate(step, run, today)
+        # the clause is the place itself (在宁波北仑, 杭州西湖区), not a name that starts with one (温州小商品商行)
+        words = _tagged(_PLACE_LEAD.sub("", clause).strip())
+        if words and all(flag == "ns" or _PLACE_SUFFIX.fullmatch(word) for word, flag in words) \
+                and words[0][1] == "ns":
+            return _validate(step, "".join(w for w, _ in words), today)
     return None
 
 

@@ -74,8 +74,14 @@ def labels(text: str, ctx: ValidationContext) -> Validated | Rejected:
     return Rejected("labels")
 
 
+_ACK = re.compile(r"(同意|不同意|好的?|可以|行|是的?|对|确认|确定|嗯|没问题|ok|okay|yes|no|sure|confirm)[。.!！\s]*",
+                  re.I)
+
+
 def free_text(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
+    if _ACK.fullmatch(raw):  # 同意 is an answer to a yes/no question, never someone's industry or request
+        return Rejected("free_text")
     max_chars = int(ctx.options.get("max_chars", 1000))
     if len(raw) > max_chars:
         return Rejected("too_long")
