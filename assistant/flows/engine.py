@@ -102,9 +102,10 @@ class FlowEngine:
                     filled[step.slot] = Validated(None, "—")
                 else:
                     result = get_validator(step.validator)(text, self._ctx(step, today))
-                    if isinstance(result, Rejected):
+                    if isinstance(result, Rejected) and not filled:
                         return result
-                    filled[step.slot] = result
+                    if not isinstance(result, Rejected):
+                        filled[step.slot] = result
             elif step.validator == "yes_no":  # "同意，吴刚，139…": the yes or no comes first
                 first = re.split(r"[，,。.;；!！\n]", normalise(text), maxsplit=1)[0]
                 result = get_validator(step.validator)(first, self._ctx(step, today))
