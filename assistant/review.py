@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.complaints.tickets import extend_ticket
+from assistant.complaints.transitions import ALLOWED
 from assistant.dialogue.repository import aware, transcript
 from assistant.errors import UserError
 from assistant.privacy import mask_credit_code, mask_mobile, mask_text
@@ -26,8 +27,7 @@ TIERS = ("hot", "warm", "nurture", "self_service")
 LEAD_STATUSES = ("new", "assigned", "contacted", "qualified", "rejected")
 OPEN_LEAD = ("new", "assigned")  # the SLA is about the first call, so contacted leads are no longer due
 CLOSED_TICKET = ("resolved", "closed", "withdrawn")
-TICKET_NEXT = {"registered": ("in_progress", "closed"), "in_progress": ("resolved", "closed"),
-               "resolved": ("in_progress", "closed")}
+TICKET_NEXT = ALLOWED  # issue 12: no skipping the decision (assistant/complaints/transitions.py)
 DUE_SOON = timedelta(hours=2)
 
 

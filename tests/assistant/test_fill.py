@@ -126,3 +126,25 @@ def test_status_needs_the_tickets_mobile_and_tells_due_date_and_extension(sessio
         assert "extended to 30 days" in told and "2026-11-08" in told and "需调取网点监控核实" in told
         notice = status.extension_notice(found, "zh", SHANGHAI)
         assert number in notice and "30日" in notice and "2026-11-08 前" in notice
+
+
+def test_console_labels_are_business_language() -> None:
+    from assistant import labels
+
+    assert labels.value_label("collateral", "mortgage") == "房产或土地抵押"
+    assert labels.value_label("labels", ["high_tech"]) == "高新技术企业"
+    assert labels.value_label("consent", True) == "同意"
+    assert labels.value_label("amount", "3000000.00") == "300万元"
+    assert labels.value_label("annual_revenue", "180000000.00") == "1.8亿元"
+    assert labels.value_label("fee_type", "sms") == "短信服务费"
+    assert labels.slot_label("collateral") == "担保方式"
+    assert labels.label(labels.CHECKS, "buyer_is_applicant") == "购买方为申请企业"
+    assert labels.label(labels.EVENTS, "lead_submitted") == "线索已提交"
+    assert labels.label(labels.EVENTS, "something_new") == "something_new"  # unknown codes are not hidden
+
+
+def test_a_ticket_cannot_skip_its_decision() -> None:
+    from assistant.complaints.transitions import may_move
+
+    assert may_move("registered", "in_progress") and may_move("resolved", "closed")
+    assert not may_move("registered", "closed") and not may_move("withdrawn", "in_progress")
