@@ -28,6 +28,7 @@ _SKIP = re.compile(r"^(没有|无|不涉及|不知道|不清楚|不记得|跳过
 # "all correct" is a yes, not a correction
 CORRECTION = re.compile(r"改成|改为|改一下|换成|应该是|其实是|写错|输错|说错|不对|更正|\bchange|should be|actually",
                         re.I)
+_ASKS = re.compile(r"[?？]|吗|多少|什么|怎么|哪|几|是否|\b(how|what|which|when|can i|is there)\b", re.I)
 Outcome = Literal["ask", "reask", "confirm", "complete", "fix"]
 
 
@@ -102,7 +103,8 @@ class FlowEngine:
                     filled[step.slot] = Validated(None, "—")
                 else:
                     result = get_validator(step.validator)(text, self._ctx(step, today))
-                    if isinstance(result, Rejected) and not filled:
+                    # a question that only hints at details (科技贷的利率是多少？) is a side question
+                    if isinstance(result, Rejected) and (not filled or _ASKS.search(text)):
                         return result
                     if not isinstance(result, Rejected):
                         filled[step.slot] = result
