@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from assistant.flows.fill import fill, misread
+from assistant.flows.shown import shown
 from assistant.flows.spec import FlowSpec, StepSpec
 from assistant.flows.state import FlowProgress
 from assistant.validators import Rejected, Validated, ValidationContext, get_validator
@@ -55,7 +56,7 @@ class FlowEngine:
         state = FlowProgress(flow=name, lang=lang)
         filled = fill(spec, opening, today, opening=True)
         self._apply(state, filled)
-        reused = {slot: shown for slot, (value, shown) in (known or {}).items()
+        reused = {slot: display for slot, (_value, display) in (known or {}).items()
                   if slot not in state.slots and any(s.slot == slot for s in spec.steps)}
         for slot in reused:
             state.slots[slot], state.display[slot] = known[slot]  # type: ignore[index]
@@ -198,21 +199,22 @@ class FlowEngine:
             state.slots[slot], state.display[slot] = result.value, result.display
             state.failures.pop(slot, None)
 
-    def _facts(self, spec: FlowSpec, shown: dict[str, str], lang: str) -> str:
+    def _facts(self, spec: FlowSpec, said: dict[str, str], lang: str) -> str:
         sep = "，" if lang == "zh" else "; "
-        return sep.join(f"{s.label(lang)} {shown[s.slot]}" for s in spec.steps if s.slot in shown)
+        return sep.join(f"{s.label(lang)} {said[s.slot]}" for s in spec.steps if s.slot in said)
 
     def noted(self, spec: FlowSpec, state: FlowProgress, filled: dict[str, Validated]) -> str:
         """One line naming what this message filled (yes/no answers need no read-back)."""
-        shown = {slot: r.display for slot, r in filled.items() if r.value is not None
-                 and spec.step(slot).validator != "yes_no" and not (spec.step(slot).extract
-                                                                     and spec.step(slot).extract.opening)}
-        return self.hints["noted"][state.lang].format(facts=self._facts(spec, shown, state.lang)) if shown else ""
+        said = {slot: shown(spec.step(slot), r.value, r.display, state.lang) for slot, r in filled.items()
+                if r.value is not None and spec.step(slot).validator != "yes_no"
+                and not (spec.step(slot).extract and spec.step(slot).extract.opening)}
+        return self.hints["noted"][state.lang].format(facts=self._facts(spec, said, state.lang)) if said else ""
 
     def summary(self, spec: FlowSpec, state: FlowProgress) -> str:
         lang = state.lang
-        return "\n".join(f"· {s.label(lang)}：{state.display.get(s.slot, '—')}" for s in spec.steps
-                         if s.slot in state.slots)
+        colon = "：" if lang == "zh" else ": "
+        return "\n".join(f"· {s.label(lang)}{colon}{shown(s, state.slots[s.slot], state.display.get(s.slot), lang)}"
+                         for s in spec.steps if s.slot in state.slots)
 
     def _confirm(self, spec: FlowSpec, state: FlowProgress) -> TurnOutcome:
         state.step = CONFIRM
