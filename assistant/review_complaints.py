@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.complaints.tickets import extend_ticket
+from assistant.complaints.transitions import ALLOWED
 from assistant.dialogue.repository import aware
 from assistant.masking import mask, sees_unmasked
 from assistant.review import (
@@ -37,8 +38,7 @@ from assistant.store.models import ComplaintTicket, Lead
 
 CLOSED_TICKET = ("resolved", "closed", "withdrawn")
 UNCLAIMABLE = ("closed", "withdrawn")
-TICKET_NEXT = {"registered": ("in_progress", "closed"), "in_progress": ("resolved", "closed"),
-               "resolved": ("in_progress", "closed")}
+TICKET_NEXT = ALLOWED  # issue 12: no skipping the decision (assistant/complaints/transitions.py)
 
 
 def effective_due(ticket: ComplaintTicket) -> datetime:

@@ -46,7 +46,7 @@ def test_question_gets_a_cited_answer_and_a_session(client: httpx.Client) -> Non
 
 def test_lead_flow_end_to_end_over_the_api(client: httpx.Client) -> None:
     session, first = chat_script(client, HOT_LEAD[:1])
-    assert first["flow"] == "lead" and first["step"] == "company"
+    assert first["flow"] == "lead" and first["step"] == "amount"
     _, last = chat_script(client, HOT_LEAD[1:], session)
     assert last["data"]["tier"] == "hot" and "139****5678" in last["reply"]
     assert last["citations"], "the product suggestions cite the handbook"
