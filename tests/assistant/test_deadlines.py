@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant import review
+from assistant import review, review_complaints
 from assistant.dialogue.actions import FlowActions
 from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity
@@ -95,17 +95,17 @@ def test_a_hot_lead_callback_is_the_same_instant_for_client_store_console_and_fi
         lead = db.get(Lead, lead_id)
         assert lead is not None and lead.sla_due_at is not None
         assert lead.sla_due_at.tzinfo is not None and lead.sla_due_at == instant
-        shown = next(r for r in review.list_leads(db, ADMIN, now) if r["id"] == lead_id)
-        assert _local(datetime.fromisoformat(shown["sla_due_at"])) == due_local  # the console's rendering
+        shown = next(r for r in review.list_leads(db, ADMIN, now) if r.id == lead_id)
+        assert _local(datetime.fromisoformat(shown.sla_due_at)) == due_local  # the console's rendering
         for moment, overdue, due_soon in ((instant - timedelta(hours=1), False, True),
                                           (instant - timedelta(minutes=1), False, True),
                                           (instant + timedelta(minutes=1), True, False)):
-            ids = {r["id"] for r in review.list_leads(db, ADMIN, moment, sla="overdue")}
+            ids = {r.id for r in review.list_leads(db, ADMIN, moment, sla="overdue")}
             assert (lead_id in ids) is overdue, (moment, ids)
-            ids = {r["id"] for r in review.list_leads(db, ADMIN, moment, sla="due_soon")}
+            ids = {r.id for r in review.list_leads(db, ADMIN, moment, sla="due_soon")}
             assert (lead_id in ids) is due_soon, (moment, ids)
-            row = next(r for r in review.list_leads(db, ADMIN, moment) if r["id"] == lead_id)
-            assert row["overdue"] is overdue
+            row = next(r for r in review.list_leads(db, ADMIN, moment) if r.id == lead_id)
+            assert row.overdue is overdue
         db.rollback()  # the listing's audit rows are not part of what is checked
 
 
@@ -128,23 +128,23 @@ def test_a_complaint_deadline_and_its_extension_are_one_instant_everywhere(
     with sessions() as db:
         assert _stored_instant(db, "complaint_ticket", "due_at", "number", number) == due
         assert _stored_instant(db, "complaint_ticket", "received_at", "number", number) == now
-        row = next(r for r in review.list_complaints(db, ADMIN, now) if r["number"] == number)
-        assert datetime.fromisoformat(row["due_at"]) == due
+        row = next(r for r in review_complaints.list_complaints(db, ADMIN, now) if r.number == number)
+        assert datetime.fromisoformat(row.due_at) == due
         for moment, overdue in ((due - timedelta(minutes=1), False), (due + timedelta(minutes=1), True)):
-            numbers = {r["number"] for r in review.list_complaints(db, ADMIN, moment, overdue=True)}
+            numbers = {r.number for r in review_complaints.list_complaints(db, ADMIN, moment, overdue=True)}
             assert (number in numbers) is overdue
         db.rollback()
     extended_at = now + timedelta(days=10)
     with sessions.begin() as db:
-        result = review.extend_complaint(db, ADMIN, number, 30, "需调取网点监控核实", extended_at)
+        result = review_complaints.extend_complaint(db, ADMIN, number, 30, "需调取网点监控核实", extended_at)
     extended = now + timedelta(days=30)
-    assert datetime.fromisoformat(result["due_at"]) == extended
+    assert datetime.fromisoformat(result.due_at) == extended
     with sessions() as db:
         assert _stored_instant(db, "complaint_ticket", "extended_due_at", "number", number) == extended
         ticket = db.query(ComplaintTicket).filter_by(number=number).one()
-        assert review.effective_due(ticket) == extended
+        assert review_complaints.effective_due(ticket) == extended
         for moment, overdue in ((due + timedelta(days=1), False), (extended + timedelta(minutes=1), True)):
-            numbers = {r["number"] for r in review.list_complaints(db, ADMIN, moment, overdue=True)}
+            numbers = {r.number for r in review_complaints.list_complaints(db, ADMIN, moment, overdue=True)}
             assert (number in numbers) is overdue
         db.rollback()
 
