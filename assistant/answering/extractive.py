@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from knowledge_base.chunking import split_sentences
-from knowledge_base.retrieval import Hit, RetrievalResult, Retriever
+from knowledge_base.retrieval import Hit, RetrievalPipeline, RetrievalResult
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Messages:
 
 
 class ExtractiveComposer:
-    def __init__(self, retriever: Retriever, messages: Messages, threshold: float, top_k: int = 5) -> None:
+    def __init__(self, retriever: RetrievalPipeline, messages: Messages, threshold: float, top_k: int = 5) -> None:
         self.retriever = retriever
         self.messages = messages
         self.threshold = threshold

@@ -27,7 +27,7 @@ from assistant.answering.streaming import LlmTimeout, invoke_within, stream_with
 from assistant.answering.turn import Turn
 from assistant.errors import ConfigError
 from assistant.settings import Settings
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import RetrievalPipeline
 
 log = logging.getLogger(__name__)
 # Time kept back from the deadline for the checks and the reply itself.
@@ -54,7 +54,7 @@ class LlmComposer:
 
     # The extractive composer's knowledge-base helpers, so follow-up rewriting works the same.
     @property
-    def retriever(self) -> Retriever:
+    def retriever(self) -> RetrievalPipeline:
         return self.extractive.retriever
 
     def products_in(self, text: str) -> list[str]:

@@ -20,7 +20,7 @@ from assistant.answering.turn import Turn
 from assistant.settings import Settings
 from knowledge_base.dense import Embedder, Reranker
 from knowledge_base.index import KnowledgeBaseIndex
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import build_pipeline
 from knowledge_base.store import KnowledgeBaseStore
 
 MAX_QUESTION_CHARS = 2000
@@ -184,7 +184,7 @@ def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAn
     reranker = Reranker(settings.reranker_model) if settings.reranker_model else None
     kb = KnowledgeBaseIndex.load(store.current_dir(kb_name or settings.default_kb), embedder)
     messages = Messages(bank_name=settings.bank_name, hotline=settings.service_hotline)
-    retriever = Retriever(kb, embedder, reranker)
+    retriever = build_pipeline(kb, embedder, reranker)
     extractive = ExtractiveComposer(retriever, messages, settings.relevance_threshold, settings.retrieval_top_k)
     composer: Composer = extractive
     if settings.llm_backend != "extractive":
