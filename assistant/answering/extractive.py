@@ -13,13 +13,21 @@ from dataclasses import dataclass, field
 
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
+from assistant.answering.plan import Plan, Planner
 from knowledge_base.chunking import split_sentences
-from knowledge_base.retrieval import Hit, RetrievalPipeline, RetrievalResult
+from knowledge_base.retrieval import Hit, RetrievalPipeline
 
 log = logging.getLogger(__name__)
 
+FAQ_OVER_SECTIONS = 0.65
+FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
 MAX_QUOTE_CHARS = 260
+# A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
+_DEMAND_RE = re.compile(r"包过|保证.{0,6}(批|通过|下来|放款|贷到)|一定(能|可以|会).{0,4}(批|通过|贷|下)|百分之?百|100%"
+                        r"|确切|准确的?(利率|额度)|具体.{0,2}(利率|额度)是多少|到底是?多少|给个准数"
+                        r"|guarantee|exact rate", re.I)
+_LIST_ITEM = re.compile(r"(?<=[：:；;。])\s*[-•·]\s+")
 _TERMS_RE = re.compile(r"利率|利息|年化|费用|收费|额度|期限|多久|多长|rate|interest|fee|amount|term|limit", re.I)
 
 
@@ -66,6 +74,19 @@ class Messages:
     def thanks(self, lang: Language) -> str:
         return "You're welcome. Anything else I can help with?" if lang == "en" else "不客气！还有其他可以帮您的吗？"
 
+    def chinese_only(self, lang: Language) -> str:
+        return ("(Only a Chinese source covers this; the passage above is quoted in Chinese.)" if lang == "en"
+                else "（仅有中文资料。）")
+
+    def chinese_original(self, lang: Language) -> str:
+        return "Chinese original (authoritative):" if lang == "en" else "中文原文："
+
+    def no_guarantee(self, lang: Language) -> str:
+        if lang == "en":
+            return ("We cannot promise approval or quote an exact rate in advance: the figures above are the "
+                    "reference range, subject to approval (以审批为准).")
+        return "本行不能事先承诺审批结果或确切利率：以上为参考范围，以审批为准。"
+
     def compliance(self, lang: Language) -> str:
         if lang == "en":
             return "(Indicative terms only; the actual amount, rate and term are subject to the bank's approval.)"
@@ -78,28 +99,97 @@ class ExtractiveComposer:
         self.messages = messages
         self.threshold = threshold
         self.top_k = top_k
+        self.planner = Planner(retriever)
 
     def products_in(self, text: str) -> list[str]:
-        return self.retriever.kb.glossary.products_in(text)
+        return self.planner.subjects.named(self.planner.pinyin.correct(text))
 
-    def compose(self, question: str, lang: Language) -> Composition:
-        products = self.products_in(question)
-        if len(products) >= 2:
-            comparison = self._compare(question, products, lang)
-            if comparison is not None:
-                return comparison
-        result = self.retriever.run(question, top_k=self.top_k)
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition:
+        plan = self.planner.plan(question, lang, history)
+        parts = self.planner.sections_for(plan) if plan.aspects else []
+        faq = self.planner.faq(plan)
+        if faq is not None and len(plan.subjects) < 2:
+            hit, closeness = faq
+            # A product's own sections beat a general FAQ; an FAQ about that product, worded
+            # like the client's question, is the better answer.
+            if not parts or (self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS):
+                return self._answer(plan, [("", "", hit)])
+        if not parts and not plan.subjects:
+            parts = self.planner.general_sections(plan)
+            near = self.planner.faq(plan, FAQ_BESIDE_SECTIONS)
+            if parts and near is not None and all(h.index != near[0].index for _, _, h in parts):
+                parts = [("", "", near[0]), *parts]  # the FAQ nearest in wording, then the sections
+        if not parts:
+            parts = self._retrieved(plan)
+            if parts is None:
+                return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
+        return self._answer(plan, parts)
+
+    def _retrieved(self, plan: Plan) -> list[tuple[str, str, Hit]] | None:
+        """No section answers the plan directly: the passages retrieval finds, or None (abstain)."""
+        query = plan.text
+        if plan.subject_from == "history":
+            query = " ".join(plan.subjects) + " " + query
+        edition = self.planner.subjects.sources_in(plan.docs_lang)
+        if len(plan.subjects) >= 2:
+            # Products compared on something no heading names: each product's best passage.
+            parts = []
+            for subject in plan.subjects:
+                source = self.planner.subjects.source(subject, plan.docs_lang)
+                result = self.retriever.run(f"{subject} {self.planner.subjects.without_names(query)}", top_k=1,
+                                            sources={source} if source else None)
+                if result.hits:
+                    parts.append((subject, "", result.hits[0]))
+            if parts:
+                return parts
+        sources = edition or None
+        if plan.subjects and sources:
+            # About one product: its document or the general ones, not another product's.
+            other_products = {s for p in self.planner.subjects.products.values() for s in p.sources.values()}
+            sources = (sources - other_products) | self.planner.subject_sources(plan)
+        result = self.retriever.run(query, top_k=self.top_k, sources=sources)
         if not result.hits or result.relevance < self.threshold:
-            return Composition(self.messages.out_of_scope(lang), False, result.hits, "no_match")
+            return None
         best = result.hits[0]
-        body = self.quote(best, result)
-        text = _cite_line(body, [best], lang)
-        if _TERMS_RE.search(question) or _TERMS_RE.search(body):
-            text += "\n" + self.messages.compliance(lang)
-        return Composition(text, True, result.hits)
+        product = next((k for k, p in self.planner.subjects.products.items()
+                        if best.chunk.source in p.sources.values()), None)
+        return [(product or "", "", best)]
 
-    def quote(self, hit: Hit, result: RetrievalResult) -> str:
-        """The exact words of the passage that answer the question."""
+    def _answer(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
+        lang = plan.lang
+        hits = [h for _, _, h in parts]
+        if len(parts) == 1:
+            body = self.quote(hits[0], plan.text)
+            text = _cite_line(body, hits, lang)
+        else:
+            lines = [f"【{citation_label(h, brackets=False)}】{self.quote(h, plan.text)} [{n}]"
+                     for n, h in enumerate(hits, 1)]
+            text = "\n".join(lines) + "\n" + sources_line(hits, lang)
+        if plan.lang == "en" and plan.docs_lang == "zh":
+            text += "\n" + self.messages.chinese_only(lang)
+        originals = self._originals(plan, parts) if plan.docs_lang == "en" else []
+        if originals:
+            text += "\n" + self.messages.chinese_original(lang) + " " + " ".join(
+                f"{self.quote(h, plan.text)} [{len(hits) + n}]" for n, h in enumerate(originals, 1))
+            text += "\n" + sources_line(originals, lang, list(range(len(hits) + 1, len(hits) + len(originals) + 1)))
+            hits = hits + originals
+        if _DEMAND_RE.search(plan.text):
+            text += "\n" + self.messages.no_guarantee(lang)
+        elif _TERMS_RE.search(plan.text) or any(_TERMS_RE.search(h.chunk.text) for h in hits):
+            text += "\n" + self.messages.compliance(lang)
+        return Composition(text, True, hits)
+
+    def _originals(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> list[Hit]:
+        """The Chinese passages an English answer was taken from: the authoritative wording."""
+        kb = self.retriever.kb
+        ids = dict.fromkeys(self.planner.originals[h.index] for _, _, h in parts if h.index in self.planner.originals)
+        return [Hit(kb.chunks[i], 1.0, 1.0, index=i, match=1.0) for i in ids]
+
+    def quote(self, hit: Hit, question: str) -> str:
+        """The exact words of the passage that answer the question (lists stay lists)."""
+        return _LIST_ITEM.sub("\n- ", self._quote(hit, question))
+
+    def _quote(self, hit: Hit, question: str) -> str:
         chunk = hit.chunk
         sentences, dropped = without_instructions(split_sentences(chunk.text))
         if dropped:
@@ -107,8 +197,8 @@ class ExtractiveComposer:
         if chunk.kind == "faq" or len(chunk.text) <= QUOTE_WHOLE_CHARS:
             return "".join(sentences) if dropped else chunk.text
         kb = self.retriever.kb
-        wanted = set(result.tokens) | {t for term in kb.glossary.expansions(result.query)
-                                       for t in kb.tokenizer.tokens(term)}
+        wanted = set(kb.tokenizer.tokens(question)) | {t for term in kb.glossary.expansions(question)
+                                                       for t in kb.tokenizer.tokens(term)}
         scored = []
         for i, sentence in enumerate(sentences):
             present = set(kb.tokenizer.tokens(sentence))
@@ -124,39 +214,11 @@ class ExtractiveComposer:
             length += len(sentences[i])
         return "".join(sentences[i] for i in sorted(chosen))
 
-    def _compare(self, question: str, products: list[str], lang: Language) -> Composition | None:
-        kb = self.retriever.kb
-        sources_by_title: dict[str, set[str]] = {}
-        for source, doc in kb.documents.items():
-            sources_by_title.setdefault(doc.get("title", ""), set()).add(source)
-        aspect = question
-        for name in products:
-            for alias in (name, *kb.glossary.products.get(name, ())):
-                aspect = aspect.replace(alias, " ")
-        lines: list[str] = []
-        hits: list[Hit] = []
-        for name in products[:4]:
-            sources = sources_by_title.get(name)
-            if not sources:
-                return None
-            result = self.retriever.run(f"{name} {aspect}", top_k=1, sources=sources)
-            if not result.hits:
-                return None
-            hit = result.hits[0]
-            hits.append(hit)
-            lines.append(f"· {name}：{self.quote(hit, result)} [{len(hits)}]")
-        intro = "Comparison from the bank's handbook:" if lang == "en" else "根据本行产品资料，对比如下："
-        body = intro + "\n" + "\n".join(lines)
-        text = body + "\n" + sources_line(hits, lang)
-        if _TERMS_RE.search(question) or _TERMS_RE.search(body):
-            text += "\n" + self.messages.compliance(lang)
-        return Composition(text, True, hits)
 
-
-def citation_label(hit: Hit) -> str:
+def citation_label(hit: Hit, brackets: bool = True) -> str:
     """How a source is named to a client: 《科技贷》 · 贷款额度, or the FAQ's question, and the page."""
     chunk = hit.chunk
-    label = f"《{chunk.title}》"
+    label = f"《{chunk.title}》" if brackets else chunk.title
     if chunk.kind == "faq" and chunk.question:
         label += f" · 问：{chunk.question}"
     elif chunk.section and chunk.section != chunk.title:

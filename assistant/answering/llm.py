@@ -60,8 +60,8 @@ class LlmComposer:
     def products_in(self, text: str) -> list[str]:
         return self.extractive.products_in(text)
 
-    def compose(self, question: str, lang: Language) -> Composition:
-        return self.compose_turn(Turn(question, question, lang))
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition:
+        return self.compose_turn(Turn(question, question, lang, list(history or [])))
 
     def compose_turn(self, turn: Turn) -> LlmComposition:
         result: LlmComposition | None = None
@@ -76,7 +76,7 @@ class LlmComposer:
         yield from self._run(turn, stream=True)
 
     def _run(self, turn: Turn, stream: bool) -> Iterator[str | LlmComposition]:
-        fallback = self.extractive.compose(turn.query, turn.lang)
+        fallback = self.extractive.compose(turn.question, turn.lang, turn.history)
         if not fallback.grounded:
             self._count("extractive_only")
             yield _as_llm(fallback)

@@ -27,7 +27,7 @@ MAX_QUESTION_CHARS = 2000
 
 
 class Composer(Protocol):
-    def compose(self, question: str, lang: Language) -> Composition: ...
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition: ...
 
 
 @runtime_checkable
@@ -106,11 +106,11 @@ class QuestionAnswerer:
         if early is not None:
             composition = early
         elif not use_llm and extractive is not None:
-            composition = extractive.compose(turn.query, turn.lang)
+            composition = extractive.compose(turn.question, turn.lang, turn.history)
         elif isinstance(self.composer, TurnComposer):
             composition = self.composer.compose_turn(turn)
         else:
-            composition = self.composer.compose(turn.query, turn.lang)
+            composition = self.composer.compose(turn.question, turn.lang, turn.history)
         return self._answer(turn, composition, started)
 
     def stream(self, question: str, history: list[str] | None = None) -> Iterator[StreamEvent]:
@@ -118,7 +118,7 @@ class QuestionAnswerer:
         started = time.perf_counter()
         turn, early = self._prepare(question, history)
         if early is not None or not isinstance(self.composer, TurnComposer):
-            composition = early or self.composer.compose(turn.query, turn.lang)
+            composition = early or self.composer.compose(turn.question, turn.lang, turn.history)
             yield StreamEvent("final", answer=self._answer(turn, composition, started))
             return
         shown: list[str] = []

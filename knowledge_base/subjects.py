@@ -1,0 +1,133 @@
+"""Which product a question is about: named (by its title, an alias, an English name), or
+described by the client's situation (有专利 → 知识产权质押贷: the situation's words gather in
+that product's document).
+
+A *product* is a document organised like one: sections for at least three of amount, rate,
+term, guarantee, eligibility and materials. Its key is its Chinese title; an English edition
+titled "Invoice Loan (发票贷)" is the same product in another language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge_base.aspects import section_aspect
+from knowledge_base.index import KnowledgeBaseIndex
+
+PRODUCT_ASPECTS = {"amount", "rate", "term", "guarantee", "eligibility", "materials"}
+_GENERIC_EN = {"loan", "loans", "financing", "finance", "credit"}
+_PAREN = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
+# How much the best document must lead the runner-up for a situation to name a product.
+SITUATION_LEAD = 1.5
+
+
+def chunk_language(text: str) -> str:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "en" if latin > 3 * cjk else "zh"
+
+
+@dataclass
+class Product:
+    key: str  # the Chinese title: 发票贷
+    sources: dict[str, str] = field(default_factory=dict)  # language -> source
+    english: str = ""  # Invoice Loan
+
+
+class SubjectFinder:
+    def __init__(self, kb: KnowledgeBaseIndex) -> None:
+        self.kb = kb
+        self.language: dict[str, str] = {}  # source -> "zh" | "en"
+        aspects: dict[str, set[str]] = {}
+        titles: dict[str, str] = {}
+        for chunk in kb.chunks:
+            if chunk.source not in self.language:
+                self.language[chunk.source] = chunk_language(chunk.title + chunk.text)
+                titles[chunk.source] = chunk.title
+            aspect = section_aspect(chunk.section) if chunk.kind != "faq" else None
+            if aspect:
+                aspects.setdefault(chunk.source, set()).add(aspect)
+        self.products: dict[str, Product] = {}
+        english: list[tuple[str, str, str]] = []
+        for source, title in titles.items():
+            if len(aspects.get(source, set()) & PRODUCT_ASPECTS) < 3:
+                continue
+            m = _PAREN.match(title)
+            if self.language[source] == "en" and m:
+                english.append((source, m.group(1), m.group(2)))
+            elif self.language[source] == "zh":
+                self.products.setdefault(title, Product(title)).sources["zh"] = source
+        for source, name, key in english:
+            product = self.products.setdefault(key, Product(key))
+            product.sources["en"] = source
+            product.english = name
+        self._patterns = [(key, _pattern(key, p.english, kb.glossary.products.get(key, ())))
+                          for key, p in self.products.items()]
+        self._doc_ids = {s: i for i, s in enumerate(dict.fromkeys(c.source for c in kb.chunks))}
+
+    def named(self, text: str) -> list[str]:
+        """Products the text names, in order of mention (a name inside a longer one is not counted)."""
+        low = text.lower()
+        spans: list[tuple[int, int, str]] = []
+        for key, pattern in self._patterns:
+            m = pattern.search(low)
+            if m:
+                spans.append((m.start(), m.end(), key))
+        kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                           for o in spans)]
+        return [key for _, _, key in sorted(kept)]
+
+    def without_names(self, text: str) -> str:
+        """``text`` with product names blanked (知识产权质押贷 must not read as a guarantee question)."""
+        low = text.lower()
+        for _, pattern in self._patterns:
+            low = pattern.sub(" ", low)
+        return low
+
+    def situated(self, tokens: list[str]) -> str | None:
+        """The product whose document the question's words point to, when one clearly leads."""
+        kb = self.kb
+        if kb.doc_bm25 is None or not self.products:
+            return None
+        known = [t for t in tokens if t in kb.doc_bm25.vocab_dict]
+        if not known:
+            return None
+        scores = kb.doc_bm25.get_scores(known)
+        ranked = sorted(((float(scores[self._doc_ids[p.sources["zh"]]]), key) for key, p in self.products.items()
+                         if "zh" in p.sources), reverse=True)
+        if len(ranked) < 2 or ranked[0][0] <= 0:
+            return None
+        best, second = ranked[0][0], ranked[1][0]
+        return ranked[0][1] if best >= SITUATION_LEAD * second else None
+
+    def source(self, key: str, lang: str) -> str | None:
+        product = self.products.get(key)
+        if product is None:
+            return None
+        return product.sources.get(lang) or product.sources.get("zh")
+
+    def sources_in(self, lang: str) -> set[str]:
+        return {s for s, language in self.language.items() if language == lang}
+
+
+def _pattern(key: str, english: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
+    parts = [re.escape(key.lower())]
+    for alias in aliases:
+        if alias.startswith("re:"):
+            parts.append(f"(?:{alias[3:]})")
+        elif alias.isascii():
+            parts.append(rf"\b{re.escape(alias.lower())}\b")
+        else:
+            parts.append(re.escape(alias.lower()))
+    if english:
+        words = re.findall(r"[a-z0-9]+", english.lower())
+        distinctive = [w for w in words if w not in _GENERIC_EN]
+        parts.append(r"\b" + r"[\s-]+".join(map(re.escape, words)) + r"\b")
+        if distinctive and len(distinctive) < len(words):
+            # "tech sme loan" names the Tech Loan: its own words, then a loan word soon after.
+            parts.append(r"\b" + r"[\s-]+".join(map(re.escape, distinctive))
+                         + r"\w*\b(?:[\s-]+\w+){0,2}?[\s-]+(?:loans?|financ\w*|credit)\b")
+    return re.compile("|".join(parts))
+
+
