@@ -58,6 +58,9 @@ _QUESTIONS: dict[str, str] = {
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
     "use": r"用途|挪|炒股|买房|理财|use (the|of) (loan|funds|money)",
+    "approval": r"包过|保证.{0,6}(批|通过|下来|放款|贷到)|一定(能|可以|会).{0,4}(批|通过|下来|贷到)"
+                r"|肯定(能|会).{0,4}(批|通过)|稳批|必过|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
+                r"|guarantee(d)? (approval|to be approved)",
     "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|late (payment|repayment)|overdue|miss(ed)? a payment",
 }
 _HEADING_RE = {a: re.compile(p, re.I) for a, p in _HEADINGS.items()}

@@ -9,6 +9,7 @@ titled "Invoice Loan (发票贷)" is the same product in another language.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -64,7 +65,15 @@ class SubjectFinder:
             product.english = name
         self._patterns = [(key, _pattern(key, p.english, kb.glossary.products.get(key, ())))
                           for key, p in self.products.items()]
-        self._doc_ids = {s: i for i, s in enumerate(dict.fromkeys(c.source for c in kb.chunks))}
+        # Which products' (Chinese) documents use each word: few owners make a word distinctive.
+        self._owner_docs = {p.sources["zh"]: key for key, p in self.products.items() if "zh" in p.sources}
+        self._owners: dict[str, set[str]] = {}
+        for i, chunk in enumerate(kb.chunks):
+            key = self._owner_docs.get(chunk.source)
+            if key is not None:
+                for token in kb.token_set(i):
+                    if len(token) >= 2 and token not in key:  # its own name is not a situation
+                        self._owners.setdefault(token, set()).add(key)
 
     def named(self, text: str) -> list[str]:
         """Products the text names, in order of mention (a name inside a longer one is not counted)."""
@@ -86,20 +95,21 @@ class SubjectFinder:
         return low
 
     def situated(self, tokens: list[str]) -> str | None:
-        """The product whose document the question's words point to, when one clearly leads."""
-        kb = self.kb
-        if kb.doc_bm25 is None or not self.products:
+        """The product whose document the question's distinctive words point to, when one clearly
+        leads: words found in at most two products' documents (专利, 开票, 汇票), weighted by rarity."""
+        scores: dict[str, float] = {}
+        for token in dict.fromkeys(tokens):
+            owners = self._owners.get(token)
+            if not owners or len(owners) > 2:
+                continue
+            for key in owners:
+                scores[key] = scores.get(key, 0.0) + math.log(1 + len(self._owner_docs) / len(owners))
+        if not scores:
             return None
-        known = [t for t in tokens if t in kb.doc_bm25.vocab_dict]
-        if not known:
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] < SITUATION_LEAD * ranked[1][1]:
             return None
-        scores = kb.doc_bm25.get_scores(known)
-        ranked = sorted(((float(scores[self._doc_ids[p.sources["zh"]]]), key) for key, p in self.products.items()
-                         if "zh" in p.sources), reverse=True)
-        if len(ranked) < 2 or ranked[0][0] <= 0:
-            return None
-        best, second = ranked[0][0], ranked[1][0]
-        return ranked[0][1] if best >= SITUATION_LEAD * second else None
+        return ranked[0][0]
 
     def source(self, key: str, lang: str) -> str | None:
         product = self.products.get(key)

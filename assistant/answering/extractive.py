@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering.coverage import CoverageCheck
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from assistant.answering.plan import Plan, Planner
@@ -20,6 +21,7 @@ from knowledge_base.retrieval import Hit, RetrievalPipeline
 log = logging.getLogger(__name__)
 
 FAQ_OVER_SECTIONS = 0.65
+UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
 FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
 MAX_QUOTE_CHARS = 260
@@ -74,6 +76,28 @@ class Messages:
     def thanks(self, lang: Language) -> str:
         return "You're welcome. Anything else I can help with?" if lang == "en" else "不客气！还有其他可以帮您的吗？"
 
+    def fraud_warning(self, lang: Language) -> str:
+        if lang == "en":
+            return (f"I cannot help with this. Submitting forged or altered documents (contracts, invoices, "
+                    f"bank statements) to obtain a loan is loan fraud, a crime, and {self.bank_name} checks every "
+                    f"document it receives. I am glad to explain which genuine documents each product needs.")
+        return (f"这个忙我不能帮。伪造、变造合同、发票、流水等材料申请贷款属于骗取贷款的违法行为，须承担法律责任，"
+                f"{self.bank_name}会核验所有申请材料。如需了解各产品需要哪些真实材料，我可以为您介绍。")
+
+    def not_covered(self, lang: Language, topics: list[str]) -> str:
+        named = "、".join(dict.fromkeys(topics)) if topics else ""
+        if lang == "en":
+            about = f" ({', '.join(dict.fromkeys(topics))})" if topics else ""
+            return (f"{self.bank_name}'s documents here do not cover this{about}. I can answer questions about our "
+                    f"SME financing products (amounts, rates, terms, eligibility, materials, process), register a "
+                    f"complaint or put you in touch with a relationship manager; for anything else please call "
+                    f"{self.hotline}.")
+        about = f"（{named}）" if named else ""
+        return (f"抱歉，{self.bank_name}的资料没有涉及这个问题{about}，我不能凭猜测作答。"
+                f"我可以解答本行小微企业融资产品的额度、利率、期限、申请条件、材料和办理流程，"
+                f"也可以帮您登记投诉或联系客户经理；其他业务请拨打客服热线 "
+                f"{self.hotline}。")
+
     def chinese_only(self, lang: Language) -> str:
         return ("(Only a Chinese source covers this; the passage above is quoted in Chinese.)" if lang == "en"
                 else "（仅有中文资料。）")
@@ -100,25 +124,36 @@ class ExtractiveComposer:
         self.threshold = threshold
         self.top_k = top_k
         self.planner = Planner(retriever)
+        self.coverage = CoverageCheck(retriever.kb)
 
     def products_in(self, text: str) -> list[str]:
         return self.planner.subjects.named(self.planner.pinyin.correct(text))
 
     def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition:
+        topics = self.coverage.uncovered_topics(question)
+        if topics:
+            return Composition(self.messages.not_covered(lang, topics), False, [], "not_covered")
         plan = self.planner.plan(question, lang, history)
+        if not plan.subjects and (unknown := self.coverage.unknown_products(plan.text)):
+            return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
         parts = self.planner.sections_for(plan) if plan.aspects else []
         faq = self.planner.faq(plan)
         if faq is not None and len(plan.subjects) < 2:
             hit, closeness = faq
-            # A product's own sections beat a general FAQ; an FAQ about that product, worded
-            # like the client's question, is the better answer.
-            if not parts or (self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS):
+            # A product's own sections beat a general FAQ; an FAQ worded like the client's question
+            # beats a product only guessed from the situation, or an FAQ about that very product.
+            if (not parts or plan.subject_from == "situation"
+                    or (self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS)):
                 return self._answer(plan, [("", "", hit)])
-        if not parts and not plan.subjects:
-            parts = self.planner.general_sections(plan)
+        answered = {a for _, a, _ in parts}
+        missing = [a for a in plan.aspects if a not in answered]
+        if missing:
+            # Asked about what no product section covers (资金用途, a scam): the general documents.
+            parts += self.planner.general_sections(plan, missing)
+        if parts:
             near = self.planner.faq(plan, FAQ_BESIDE_SECTIONS)
-            if parts and near is not None and all(h.index != near[0].index for _, _, h in parts):
-                parts = [("", "", near[0]), *parts]  # the FAQ nearest in wording, then the sections
+            if near is not None and all(h.index != near[0].index for _, _, h in parts):
+                parts.append(("", "", near[0]))  # the FAQ nearest in wording completes the answer
         if not parts:
             parts = self._retrieved(plan)
             if parts is None:
@@ -150,6 +185,8 @@ class ExtractiveComposer:
         result = self.retriever.run(query, top_k=self.top_k, sources=sources)
         if not result.hits or result.relevance < self.threshold:
             return None
+        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
+            return None  # nothing anchors the question, and much of what it names is not in the KB
         best = result.hits[0]
         product = next((k for k, p in self.planner.subjects.products.items()
                         if best.chunk.source in p.sources.values()), None)

@@ -114,7 +114,10 @@ class Planner:
                     plan.subjects, plan.subject_from = named, "history"
                     break
         plan.subjects = plan.subjects[:MAX_SUBJECTS]
-        plan.aspects = self.vocabulary.aspects(self.subjects.without_names(text))[:MAX_ASPECTS]
+        plan.aspects = self.vocabulary.aspects(self.subjects.without_names(text))
+        if "fraud" in plan.aspects:
+            plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
+        plan.aspects = plan.aspects[:MAX_ASPECTS]
         if not plan.aspects and plan.subject_from == "history":
             # 科技贷呢？ after 发票贷利率多少？: the earlier question's aspects carry over too.
             for earlier in reversed((history or [])[-HISTORY_TURNS:]):
@@ -152,13 +155,13 @@ class Planner:
             self._faq_about[i] = self.subjects.named(self.kb.chunks[i].question or "")
         return self._faq_about[i]
 
-    def general_sections(self, plan: Plan) -> list[tuple[str, str, Hit]]:
+    def general_sections(self, plan: Plan, aspects: list[str] | None = None) -> list[tuple[str, str, Hit]]:
         """No product in question: sections of the general documents (compliance notes, service
         channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question)."""
         product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
         general = {s for s, lang in self.subjects.language.items() if lang == plan.docs_lang} - product_sources
         out: list[tuple[str, str, Hit]] = []
-        for aspect in plan.aspects:
+        for aspect in plan.aspects if aspects is None else aspects:
             ids = [i for (source, a), chunk_ids in self.sections.items() if a == aspect and source in general
                    for i in chunk_ids]
             if not ids:

@@ -144,6 +144,7 @@ class QuestionAnswerer:
         if scope is not None:
             text = {
                 "injection": self.messages.refused_instruction,
+                "fraud": self.messages.fraud_warning,
                 "greeting": self.messages.greeting,
                 "thanks": self.messages.thanks,
                 "chitchat": self.messages.out_of_scope,
