@@ -63,8 +63,20 @@ class SubjectFinder:
             product = self.products.setdefault(key, Product(key))
             product.sources["en"] = source
             product.english = name
-        self._patterns = [(key, _pattern(key, p.english, kb.glossary.products.get(key, ())))
-                          for key, p in self.products.items()]
+        # Plain names are looked up by substring (fast for thousands of products); only regex
+        # aliases and English names need a pattern each.
+        self._literal: dict[str, str] = {}
+        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        for key, product in self.products.items():
+            self._literal[key.lower()] = key
+            aliases = kb.glossary.products.get(key, ())
+            for alias in aliases:
+                if not alias.startswith("re:") and not alias.isascii():
+                    self._literal.setdefault(alias.lower(), key)
+            pattern = _pattern(product.english, [a for a in aliases if a.startswith("re:") or a.isascii()])
+            if pattern is not None:
+                self._patterns.append((key, pattern))
+        self._longest = max((len(n) for n in self._literal), default=0)
         # Which products' (Chinese) documents use each word: few owners make a word distinctive.
         self._owner_docs = {p.sources["zh"]: key for key, p in self.products.items() if "zh" in p.sources}
         self._owners: dict[str, set[str]] = {}
@@ -78,11 +90,7 @@ class SubjectFinder:
     def named(self, text: str) -> list[str]:
         """Products the text names, in order of mention (a name inside a longer one is not counted)."""
         low = text.lower()
-        spans: list[tuple[int, int, str]] = []
-        for key, pattern in self._patterns:
-            m = pattern.search(low)
-            if m:
-                spans.append((m.start(), m.end(), key))
+        spans = self._spans(low)
         kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                            for o in spans)]
         return [key for _, _, key in sorted(kept)]
@@ -90,26 +98,47 @@ class SubjectFinder:
     def without_names(self, text: str) -> str:
         """``text`` with product names blanked (知识产权质押贷 must not read as a guarantee question)."""
         low = text.lower()
-        for _, pattern in self._patterns:
-            low = pattern.sub(" ", low)
+        for start, end, _ in sorted(self._spans(low), reverse=True):
+            low = low[:start] + " " + low[end:]
         return low
+
+    def _spans(self, low: str) -> list[tuple[int, int, str]]:
+        """Every mention of a product: (start, end, key); overlapping mentions included."""
+        spans: list[tuple[int, int, str]] = []
+        seen: set[str] = set()
+        for start in range(len(low)):
+            for end in range(min(len(low), start + self._longest), start + 1, -1):
+                key = self._literal.get(low[start:end])
+                if key is not None and key not in seen:
+                    spans.append((start, end, key))
+                    seen.add(key)
+                    break
+        for key, pattern in self._patterns:
+            m = pattern.search(low)
+            if m and key not in seen:
+                spans.append((m.start(), m.end(), key))
+                seen.add(key)
+        return spans
 
     def situated(self, tokens: list[str]) -> str | None:
         """The product whose document the question's distinctive words point to, when one clearly
         leads: words found in at most two products' documents (专利, 开票, 汇票), weighted by rarity."""
         scores: dict[str, float] = {}
+        support: dict[str, int] = {}
         for token in dict.fromkeys(tokens):
             owners = self._owners.get(token)
             if not owners or len(owners) > 2:
                 continue
             for key in owners:
                 scores[key] = scores.get(key, 0.0) + math.log(1 + len(self._owner_docs) / len(owners))
+                support[key] = support.get(key, 0) + (2 if len(owners) == 1 else 1)
         if not scores:
             return None
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if len(ranked) > 1 and ranked[0][1] < SITUATION_LEAD * ranked[1][1]:
             return None
-        return ranked[0][0]
+        # One word shared with another product is not a situation; one only this product uses is.
+        return ranked[0][0] if support[ranked[0][0]] >= 2 else None
 
     def source(self, key: str, lang: str) -> str | None:
         product = self.products.get(key)
@@ -121,15 +150,10 @@ class SubjectFinder:
         return {s for s, language in self.language.items() if language == lang}
 
 
-def _pattern(key: str, english: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
-    parts = [re.escape(key.lower())]
+def _pattern(english: str, aliases: list[str]) -> re.Pattern[str] | None:
+    parts = []
     for alias in aliases:
-        if alias.startswith("re:"):
-            parts.append(f"(?:{alias[3:]})")
-        elif alias.isascii():
-            parts.append(rf"\b{re.escape(alias.lower())}\b")
-        else:
-            parts.append(re.escape(alias.lower()))
+        parts.append(f"(?:{alias[3:]})" if alias.startswith("re:") else rf"\b{re.escape(alias.lower())}\b")
     if english:
         words = re.findall(r"[a-z0-9]+", english.lower())
         distinctive = [w for w in words if w not in _GENERIC_EN]
@@ -138,6 +162,4 @@ def _pattern(key: str, english: str, aliases: tuple[str, ...]) -> re.Pattern[str
             # "tech sme loan" names the Tech Loan: its own words, then a loan word soon after.
             parts.append(r"\b" + r"[\s-]+".join(map(re.escape, distinctive))
                          + r"\w*\b(?:[\s-]+\w+){0,2}?[\s-]+(?:loans?|financ\w*|credit)\b")
-    return re.compile("|".join(parts))
-
-
+    return re.compile("|".join(parts)) if parts else None

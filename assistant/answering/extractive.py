@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from assistant.answering.coverage import CoverageCheck
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
-from assistant.answering.plan import Plan, Planner
+from assistant.answering.plan import FAQ_MATCH, Plan, Planner
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
 
 log = logging.getLogger(__name__)
 
 FAQ_OVER_SECTIONS = 0.65
+MAX_PARTS = 5
 UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
 FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
@@ -136,24 +137,30 @@ class ExtractiveComposer:
         plan = self.planner.plan(question, lang, history)
         if not plan.subjects and (unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
+        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
+            # Nothing anchors the question, and much of what it names is not in the KB.
+            return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
         parts = self.planner.sections_for(plan) if plan.aspects else []
-        faq = self.planner.faq(plan)
-        if faq is not None and len(plan.subjects) < 2:
-            hit, closeness = faq
-            # A product's own sections beat a general FAQ; an FAQ worded like the client's question
-            # beats a product only guessed from the situation, or an FAQ about that very product.
-            if (not parts or plan.subject_from == "situation"
-                    or (self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS)):
-                return self._answer(plan, [("", "", hit)])
         answered = {a for _, a, _ in parts}
         missing = [a for a in plan.aspects if a not in answered]
-        if missing:
+        if missing and not plan.subjects:
             # Asked about what no product section covers (资金用途, a scam): the general documents.
             parts += self.planner.general_sections(plan, missing)
-        if parts:
-            near = self.planner.faq(plan, FAQ_BESIDE_SECTIONS)
-            if near is not None and all(h.index != near[0].index for _, _, h in parts):
-                parts.append(("", "", near[0]))  # the FAQ nearest in wording completes the answer
+        faq = self.planner.faq(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
+        if faq is not None:
+            hit, closeness = faq
+            if not parts and closeness >= FAQ_MATCH:
+                return self._answer(plan, [("", "", hit)])
+            if parts and all(h.index != hit.index for _, _, h in parts):
+                # An FAQ worded like the client's question leads when the product was only guessed
+                # from the situation, or when the entry is about that very product; otherwise it
+                # completes the sections.
+                leads = plan.subject_from == "situation" or (
+                    self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS)
+                parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
+        if missing and plan.subjects and len(parts) < MAX_PARTS:
+            parts += self.planner.general_sections(plan, missing)
+        parts = parts[:MAX_PARTS]
         if not parts:
             parts = self._retrieved(plan)
             if parts is None:
@@ -185,8 +192,6 @@ class ExtractiveComposer:
         result = self.retriever.run(query, top_k=self.top_k, sources=sources)
         if not result.hits or result.relevance < self.threshold:
             return None
-        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
-            return None  # nothing anchors the question, and much of what it names is not in the KB
         best = result.hits[0]
         product = next((k for k, p in self.planner.subjects.products.items()
                         if best.chunk.source in p.sources.values()), None)

@@ -20,6 +20,7 @@ from knowledge_base.subjects import SubjectFinder
 MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
 FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
+FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 HISTORY_TURNS = 4
 
 
@@ -63,6 +64,18 @@ class Planner:
                 self.sections.setdefault((c.source, aspect), []).append(i)
 
         self.originals = self._pair_editions()
+        # Sections of the documents about no product (compliance notes, channels, guides), by
+        # language and aspect.
+        product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
+        self._general: dict[str, dict[str, list[int]]] = {}
+        self._general_sources: dict[str, set[str]] = {}
+        for (source, aspect), ids in self.sections.items():
+            if source not in product_sources:
+                lang = self.subjects.language.get(source, "zh")
+                self._general.setdefault(lang, {}).setdefault(aspect, []).extend(ids)
+        for source, lang in self.subjects.language.items():
+            if source not in product_sources:
+                self._general_sources.setdefault(lang, set()).add(source)
 
     def _pair_editions(self) -> dict[int, int]:
         """English chunk → the Chinese chunk it translates: the same section of the paired document.
@@ -131,8 +144,11 @@ class Planner:
         """The FAQ entry asked in other words (question to question), with how close it is.
 
         An entry about another product than the one the client means is never the answer."""
-        best, score = None, 0.0
-        asked = self._weighted(plan.text)
+        best, score, raw = None, 0.0, 0.0
+        everything = self._weighted(plan.text)
+        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
+        # a question made mostly of them (a football match) is not that entry in other words.
+        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self.kb.idf}
         for i in self.faqs:
             chunk = self.kb.chunks[i]
             if self.subjects.language.get(chunk.source) != plan.docs_lang:
@@ -142,8 +158,8 @@ class Planner:
                 continue
             s = _weighted_dice(asked, self._faq_tokens(i))
             if s > score:
-                best, score = i, s
-        if best is None or score < threshold:
+                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+        if best is None or score < threshold or raw < FAQ_RAW_MATCH:
             return None
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
 
@@ -157,13 +173,13 @@ class Planner:
 
     def general_sections(self, plan: Plan, aspects: list[str] | None = None) -> list[tuple[str, str, Hit]]:
         """No product in question: sections of the general documents (compliance notes, service
-        channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question)."""
-        product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
-        general = {s for s, lang in self.subjects.language.items() if lang == plan.docs_lang} - product_sources
+        channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question), and
+        the general passage whose words match the question best, when it is another one."""
+        general = self._general.get(plan.docs_lang, {})
         out: list[tuple[str, str, Hit]] = []
-        for aspect in plan.aspects if aspects is None else aspects:
-            ids = [i for (source, a), chunk_ids in self.sections.items() if a == aspect and source in general
-                   for i in chunk_ids]
+        asked = plan.aspects if aspects is None else aspects
+        for aspect in asked:
+            ids = general.get(aspect)
             if not ids:
                 continue
             if len(ids) == 1:
@@ -176,6 +192,12 @@ class Planner:
                 hit = ranked[0]
             if all(h.index != hit.index for _, _, h in out):
                 out.append(("", aspect, hit))
+        sources = self._general_sources.get(plan.docs_lang)
+        if out and sources:
+            result = self.retriever.run(plan.text, top_k=1, sources=sources)
+            if result.hits and result.hits[0].chunk.kind != "faq" and all(
+                    h.index != result.hits[0].index for _, _, h in out):
+                out.append(("", "", result.hits[0]))
         return out
 
     def _weighted(self, text: str) -> dict[str, float]:
