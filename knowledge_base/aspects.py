@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 # Each aspect: how headings name it, and how clients ask about it (Chinese and English).
 # Order matters where two overlap: the first listed wins for a heading.
 _HEADINGS: dict[str, str] = {
+    "complaint": r"投诉|complain",
     "fees": r"费用|收费|不会收取|fees?\b|charges?",
-    "amount": r"额度|金额|amount|limit",
+    "amount": r"额度|金额|amount|(credit|loan) limit",
     "rate": r"利率|利息|interest|rate",
     "term": r"期限|\bterm\b|tenor",
     "materials": r"材料|资料|documents|materials",
@@ -27,7 +28,6 @@ _HEADINGS: dict[str, str] = {
     "repayment": r"还款|repay",
     "process": r"流程|时效|步骤|process|steps|how long|timing|turnaround",
     "channel": r"热线|网点|渠道|客户经理|联系|hotline|branch|channels?|contact|relationship manager|online",
-    "complaint": r"投诉|complain",
     "fraud": r"诈骗|密码|账户.{0,2}安全|fraud|scam|password",
     "privacy": r"个人信息|隐私|personal (data|information)|privacy",
     "use": r"资金用途|用途|use of (funds|proceeds)",
@@ -37,27 +37,35 @@ _HEADINGS: dict[str, str] = {
 _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少|[借贷拿融给配批贴]多少|最高(能|可以)?[借贷批]?多少|上限|比例"
-              r"|抵押率|质押率|金额的?多少|how much|amount|limit|up to|maximum|borrow",
-    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|interest|\brates?\b|apr|pricing",
+              r"|抵押率|质押率|金额的?多少|how much|amount|limit|up to|maximum|borrow|what percentage|how many times",
+    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|interest|\brates?\b|apr|pricing|how expensive",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长)|最长(能|可以)?(借|贷|用|分)?(多久|几年|多长|几个月)|几年还"
-            r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)",
+            r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
+            r"|how long (is|are) the (loan|term)",
     "materials": r"材料|资料|准备(什么|哪些|啥)|提交(什么|哪些|啥)|带(什么|哪些|啥)|证件|手续"
-                 r"|documents|paperwork|materials",
+                 r"|documents|paperwork|materials"
+                 r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)吗|能不能(申请|办|做|贷)|有没有戏|没戏"
-                   r"|还能.{0,6}(贷|借|申请|办)|eligib|qualif|requirement|who can apply|can (we|i) (apply|get)",
-    "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarantee|security|pledge",
-    "repayment": r"还款|怎么还|还钱|还本|付息|提前还|随借随还|repay|pay (it )?back|early",
+                   r"|还能.{0,6}(贷|借|申请|办)|eligib|qualif|requirement|who can apply|can (we|i|a company) (still )?(apply|get)"
+                   r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
+    "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
+    "repayment": r"还款|怎么还|还钱|还本|付息|提前还|随借随还|repay|pay (it |the loan )?back|early|prepay"
+                 r"|instal+ments?",
     "process": r"流程|步骤|怎么(申请|办|弄)|如何(申请|办理)|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"
-               r"|how (fast|quickly|soon)|how long does|process|steps|how (do|can) (i|we) apply|working days",
+               r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"
+               r"|working days|turnaround|approval time",
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,6}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,4}(钱|费)"
-            r"|fees?\b|charges?|costs?\b",
+            r"|fees?\b|charges?|costs?\b|commission",
     "channel": r"电话|热线|客服|网点|柜台|营业时间|几点|周六|周末|公众号|手机银行|网银|线上|网上|客户经理|当面"
-               r"|hotline|phone|call|branch|opening hours|online|relationship manager|contact",
+               r"|hotline|phone|\bcall\b|branch|opening hours|online|relationship manager|contact|\bvisit\b|weekend"
+               r"|saturday",
     "complaint": r"投诉|不满意|有意见|给个?说法|complain",
-    "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password",
+    "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"
+             r"|(deposit|fee) (up ?front|before)|pay .{0,20} before (the )?(loan|disbursement)",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
-    "use": r"用途|挪|炒股|买房|理财|use (the|of) (loan|funds|money)",
+    "use": r"用途|挪|炒股|买房|理财|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
+           r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|保证.{0,6}(批|通过|下来|放款|贷到)|一定(能|可以|会).{0,4}(批|通过|下来|贷到)"
                 r"|肯定(能|会).{0,4}(批|通过)|稳批|必过|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",

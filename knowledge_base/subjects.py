@@ -78,13 +78,14 @@ class SubjectFinder:
                 self._patterns.append((key, pattern))
         self._longest = max((len(n) for n in self._literal), default=0)
         # Which products' (Chinese) documents use each word: few owners make a word distinctive.
-        self._owner_docs = {p.sources["zh"]: key for key, p in self.products.items() if "zh" in p.sources}
+        self._owner_docs = {source: key for key, p in self.products.items() for source in p.sources.values()}
         self._owners: dict[str, set[str]] = {}
         for i, chunk in enumerate(kb.chunks):
             key = self._owner_docs.get(chunk.source)
             if key is not None:
                 for token in kb.token_set(i):
-                    if len(token) >= 2 and token not in key:  # its own name is not a situation
+                    if len(token) >= 2 and token not in key and token not in self.products[key].english.lower():
+                        # (its own name is not a situation)
                         self._owners.setdefault(token, set()).add(key)
 
     def named(self, text: str) -> list[str]:
@@ -130,7 +131,7 @@ class SubjectFinder:
             if not owners or len(owners) > 2:
                 continue
             for key in owners:
-                scores[key] = scores.get(key, 0.0) + math.log(1 + len(self._owner_docs) / len(owners))
+                scores[key] = scores.get(key, 0.0) + math.log(1 + len(self.products) / len(owners))
                 support[key] = support.get(key, 0) + (2 if len(owners) == 1 else 1)
         if not scores:
             return None

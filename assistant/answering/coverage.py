@@ -41,12 +41,18 @@ class CoverageCheck:
         self.kb = kb
 
     @cached_property
-    def _text(self) -> str:
-        return "\n".join(c.title + " " + c.section + " " + c.text for c in self.kb.chunks).lower()
+    def _vocabulary(self) -> set[str]:
+        """Every word the KB uses: its tokens, glossary words, and the words of its titles."""
+        words = set(self.kb.idf) | set(self.kb.glossary.words())
+        for title in {c.title for c in self.kb.chunks}:
+            words.update(self.kb.tokenizer.words(title))
+            words.add(title.lower())
+        return words
 
     @cached_property
     def _topics(self) -> re.Pattern[str] | None:
-        absent = [t for t in ADJACENT_TOPICS if t.lower() not in self._text]
+        text = "\n".join(c.title + " " + c.section + " " + c.text for c in self.kb.chunks).lower()
+        absent = [t for t in ADJACENT_TOPICS if t.lower() not in text]
         if not absent:
             return None
         parts = [rf"\b{re.escape(t.lower())}\b" if t.isascii() else re.escape(t) for t in absent]
@@ -66,7 +72,7 @@ class CoverageCheck:
             candidates = [stem[-n:] + suffix for n in range(2, len(stem) + 1)]
             if any(_FUNCTION.search(stem[-n:]) for n in (2,)):
                 continue
-            if not any(c.lower() in self._text or c in glossary for c in candidates):
+            if not any(c.lower() in self._vocabulary or c in glossary for c in candidates):
                 out.append(stem[-2:] + suffix)
         return out
 
@@ -79,7 +85,7 @@ class CoverageCheck:
             word = word.strip().lower()
             if len(word) < 2 or word in STOPWORDS or not _CONTENT.fullmatch(word):
                 continue
-            known = word in self._text or word in glossary
+            known = word in self._vocabulary or word in glossary
             weight = self.kb.idf.get(word, unknown_idf) if known else unknown_idf
             total += weight  # every content word counts in the question's weight…
             if not known and flag.startswith(_NOUN_TAGS):

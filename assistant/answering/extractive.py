@@ -262,7 +262,7 @@ def citation_label(hit: Hit, brackets: bool = True) -> str:
     chunk = hit.chunk
     label = f"《{chunk.title}》" if brackets else chunk.title
     if chunk.kind == "faq" and chunk.question:
-        label += f" · 问：{chunk.question}"
+        label += f" · Q: {chunk.question}" if chunk.question.isascii() else f" · 问：{chunk.question}"
     elif chunk.section and chunk.section != chunk.title:
         label += f" · {chunk.section}"
     if chunk.page:

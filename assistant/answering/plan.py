@@ -64,6 +64,7 @@ class Planner:
                 self.sections.setdefault((c.source, aspect), []).append(i)
 
         self.originals = self._pair_editions()
+        self._stems = {_stem(t) for t in kb.idf}
         # Sections of the documents about no product (compliance notes, channels, guides), by
         # language and aspect.
         product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
@@ -148,7 +149,7 @@ class Planner:
         everything = self._weighted(plan.text)
         # Words the knowledge base never uses cannot match an entry; they would only dilute. But
         # a question made mostly of them (a football match) is not that entry in other words.
-        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self.kb.idf}
+        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
         for i in self.faqs:
             chunk = self.kb.chunks[i]
             if self.subjects.language.get(chunk.source) != plan.docs_lang:
@@ -205,7 +206,10 @@ class Planner:
         kb = self.kb
         unknown = kb.unknown_idf()
         query = self.retriever.analyzer.run(text)
-        weights = {t: kb.idf.get(t, unknown) for t in query.words}
+        # English: all the words and the concepts besides (an English FAQ says "tax credit rating"
+        # where the glossary knows "tax grade"); Chinese: the concepts stand for the words.
+        words = kb.tokenizer.tokens(text) if text.isascii() else query.words
+        weights = {_stem(t): kb.idf.get(t, unknown) for t in words}
         for concept, toks in query.concept_tokens.items():
             weights["§" + concept] = max((kb.idf.get(t, unknown) for t in toks), default=unknown)
         return weights
@@ -242,6 +246,17 @@ class Planner:
 
     def subject_sources(self, plan: Plan) -> set[str]:
         return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}
+
+
+def _stem(token: str) -> str:
+    """English words reduced to a rough stem (months → month, repaying → repay), for matching
+    a question to an FAQ's question; Chinese words are left as they are."""
+    if not token.isascii() or len(token) <= 4:
+        return token
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + keep
+    return token
 
 
 def _weighted_dice(a: dict[str, float], b: dict[str, float]) -> float:
