@@ -46,7 +46,8 @@ _QUESTIONS: dict[str, str] = {
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)吗|能不能(申请|办|做|贷)|有没有戏|没戏"
-                   r"|还能.{0,6}(贷|借|申请|办)|eligib|qualif|requirement|who can apply|can (we|i|a company) (still )?(apply|get)"
+                   r"|还能.{0,6}(贷|借|申请|办)|eligib|qualif|requirement|who can apply"
+                   r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
     "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
     "repayment": r"还款|怎么还|还钱|还本|付息|提前还|随借随还|repay|pay (it |the loan )?back|early|prepay"

@@ -17,6 +17,7 @@ import re
 from functools import cached_property
 
 import jieba.posseg as pseg
+import numpy as np
 
 from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.tokenize import STOPWORDS
@@ -72,9 +73,17 @@ class CoverageCheck:
             candidates = [stem[-n:] + suffix for n in range(2, len(stem) + 1)]
             if any(_FUNCTION.search(stem[-n:]) for n in (2,)):
                 continue
-            if not any(c.lower() in self._vocabulary or c in glossary for c in candidates):
+            if not any(c.lower() in self._vocabulary or c in glossary or self._in_text(c.lower()) for c in candidates):
                 out.append(stem[-2:] + suffix)
         return out
+
+    def _in_text(self, term: str) -> bool:
+        """Whether some passage spells ``term`` out: among the few passages BM25 ranks first for it."""
+        scores = self.kb.bm25_scores(self.kb.tokenizer.tokens(term))
+        if not len(scores) or scores.max() <= 0:
+            return False
+        top = np.argsort(-scores)[:5] if len(scores) <= 5 else np.argpartition(-scores, 4)[:5]
+        return any(term in self.kb.chunks[int(i)].text.lower() for i in top if scores[i] > 0)
 
     def unknown_share(self, question: str) -> float:
         """Weight of the question's nouns the knowledge base never uses, over all its content words."""

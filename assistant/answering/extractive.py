@@ -135,7 +135,9 @@ class ExtractiveComposer:
         if topics:
             return Composition(self.messages.not_covered(lang, topics), False, [], "not_covered")
         plan = self.planner.plan(question, lang, history)
-        if not plan.subjects and (unknown := self.coverage.unknown_products(plan.text)):
+        # A product the bank does not offer is not a nearby one it does (only a KB of products can tell).
+        if self.planner.subjects.products and not plan.subjects and (
+                unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
         if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
             # Nothing anchors the question, and much of what it names is not in the KB.

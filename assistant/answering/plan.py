@@ -45,11 +45,14 @@ class Planner:
         self.vocabulary = AspectVocabulary.from_headings(
             [(c.source, c.section) for c in kb.chunks if c.kind != "faq" and c.section], kb.tokenizer.words)
         titles = {c.title for c in kb.chunks}
-        key_terms = set(titles) | set(headings)
-        for text in titles | set(headings):
+        # Key terms: document titles, the glossary's words, and the headings that name an aspect.
+        aspect_headings = {h for h in headings if section_aspect(h)}
+        key_terms = set(titles) | aspect_headings
+        for text in titles | aspect_headings:
             key_terms.update(kb.tokenizer.words(text))
         key_terms.update(w for w in kb.glossary.words() if len(w) >= 2)
-        self.pinyin = PinyinMatcher(key_terms, (t for t in kb.idf if len(t) >= 3), set(kb.idf))
+        # Only the domain's key terms are targets: in a large vocabulary homophones abound.
+        self.pinyin = PinyinMatcher(key_terms, (), set(kb.idf))
         # Which chunks answer which aspect of which document (a section may span chunks).
         self.sections: dict[tuple[str, str], list[int]] = {}
         self.faqs: list[int] = []
@@ -176,6 +179,8 @@ class Planner:
         """No product in question: sections of the general documents (compliance notes, service
         channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question), and
         the general passage whose words match the question best, when it is another one."""
+        if not self.subjects.products:
+            return []  # papers, not a handbook: their headings do not follow a product's aspects
         general = self._general.get(plan.docs_lang, {})
         out: list[tuple[str, str, Hit]] = []
         asked = plan.aspects if aspects is None else aspects
