@@ -119,21 +119,33 @@ class AspectVocabulary:
         return cls(dict(learned))
 
     def aspects(self, text: str) -> list[str]:
-        """Aspects the question asks about, in the order they are mentioned."""
+        """Aspects the question asks about, the one it is most about first: in Chinese the asked
+        part comes last (…的抵押率是多少), in English first (What is the rate…)."""
         low = _EXCEPT.sub(" ", text.lower())  # 除了利息以外还要交什么费用: the fees are asked, not the rate
-        found: dict[str, int] = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
         for aspect, pattern in _QUESTION_RE.items():
-            m = pattern.search(low)
-            if m:
-                found[aspect] = m.start()
+            spans[aspect] = [m.span() for m in pattern.finditer(low) if m.end() > m.start()]
         for aspect, words in self.learned.items():
             for w in words:
-                pos = low.find(w.lower())
-                if pos >= 0 and (aspect not in found or pos < found[aspect]):
-                    found[aspect] = pos
-        if "process" in found and "term" in found and not _QUESTION_RE["term"].search(
+                start = low.find(w.lower())
+                while start >= 0:
+                    spans.setdefault(aspect, []).append((start, start + len(w)))
+                    start = low.find(w.lower(), start + 1)
+        spans = {a: v for a, v in spans.items() if v}
+        # A match inside a longer match of another aspect is part of that word (抵押 in 抵押率).
+        every = [(s, e, a) for a, v in spans.items() for s, e in v]
+        for aspect in list(spans):
+            if all(_inside(s, e, aspect, every) for s, e in spans[aspect]):
+                del spans[aspect]
+        if "process" in spans and "term" in spans and not _QUESTION_RE["term"].search(
                 _QUESTION_RE["process"].sub(" ", low)):
-            del found["term"]  # 多久能批 matched both; only the process is asked
-        if "guarantee" in found and "fraud" in found:
-            del found["guarantee"]  # 保证金 is a scam's word, not a guarantee question
-        return sorted(found, key=lambda a: found[a])
+            del spans["term"]  # 多久能批 matched both; only the process is asked
+        if "guarantee" in spans and "fraud" in spans:
+            del spans["guarantee"]  # 保证金 is a scam's word, not a guarantee question
+        if text.isascii():
+            return sorted(spans, key=lambda a: min(s for s, _ in spans[a]))
+        return sorted(spans, key=lambda a: -max(e for _, e in spans[a]))
+
+
+def _inside(start: int, end: int, aspect: str, every: list[tuple[int, int, str]]) -> bool:
+    return any(a != aspect and s <= start and end <= e and (e - s) > (end - start) for s, e, a in every)

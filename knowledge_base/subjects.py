@@ -17,6 +17,7 @@ from knowledge_base.aspects import section_aspect
 from knowledge_base.index import KnowledgeBaseIndex
 
 PRODUCT_ASPECTS = {"amount", "rate", "term", "guarantee", "eligibility", "materials"}
+_PRODUCT_SUFFIX = re.compile(r"(贷款|贷|融资)$")
 _GENERIC_EN = {"loan", "loans", "financing", "finance", "credit"}
 _PAREN = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 # How much the best document must lead the runner-up for a situation to name a product.
@@ -69,6 +70,11 @@ class SubjectFinder:
         self._patterns: list[tuple[str, re.Pattern[str]]] = []
         for key, product in self.products.items():
             self._literal[key.lower()] = key
+            # A title's stem names the product too (专精特新贷 → 专精特新), when it is long enough
+            # not to be a common word (信用, 抵押 are not).
+            stem = _PRODUCT_SUFFIX.sub("", key)
+            if stem != key and len(stem) >= 3:
+                self._literal.setdefault(stem.lower(), key)
             aliases = kb.glossary.products.get(key, ())
             for alias in aliases:
                 if not alias.startswith("re:") and not alias.isascii():

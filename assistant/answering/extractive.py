@@ -139,9 +139,6 @@ class ExtractiveComposer:
         if self.planner.subjects.products and not plan.subjects and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
-        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
-            # Nothing anchors the question, and much of what it names is not in the KB.
-            return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
         parts = self.planner.sections_for(plan) if plan.aspects else []
         answered = {a for _, a, _ in parts}
         missing = [a for a in plan.aspects if a not in answered]
@@ -191,6 +188,8 @@ class ExtractiveComposer:
             # About one product: its document or the general ones, not another product's.
             other_products = {s for p in self.planner.subjects.products.values() for s in p.sources.values()}
             sources = (sources - other_products) | self.planner.subject_sources(plan)
+        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
+            return None  # nothing anchors the question, and much of what it names is not in the KB
         result = self.retriever.run(query, top_k=self.top_k, sources=sources)
         if not result.hits or result.relevance < self.threshold:
             return None
