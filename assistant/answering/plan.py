@@ -9,6 +9,7 @@ document that answers it, in the client's language when the knowledge base has t
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from assistant.answering.language import Language
@@ -22,6 +23,8 @@ MAX_ASPECTS = 3
 FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 HISTORY_TURNS = 4
+# What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
+_FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
 
 
 @dataclass
@@ -135,7 +138,8 @@ class Planner:
         if "fraud" in plan.aspects:
             plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
         plan.aspects = plan.aspects[:MAX_ASPECTS]
-        if not plan.aspects and plan.subject_from == "history":
+        elliptical = not _FILLER.sub("", self.subjects.without_names(text))
+        if not plan.aspects and (plan.subject_from == "history" or elliptical):
             # 科技贷呢？ after 发票贷利率多少？: the earlier question's aspects carry over too.
             for earlier in reversed((history or [])[-HISTORY_TURNS:]):
                 plan.aspects = self.vocabulary.aspects(self.subjects.without_names(earlier))[:MAX_ASPECTS]

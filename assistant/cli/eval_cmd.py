@@ -17,7 +17,7 @@ from eval.kb_run import ensure_demo, evaluate
 app = typer.Typer(no_args_is_help=True)
 
 # The floors; `eval kb` exits 1 when the demo set falls below them.
-KB_FLOORS = {"hit@1": 0.90, "hit@3": 0.97, "answer_contains_fact": 0.85,
+KB_FLOORS = {"hit@3": 0.92, "answer_contains_fact": 0.92,
              "refusal_precision": 0.95, "refusal_recall": 0.95}
 
 
