@@ -102,9 +102,10 @@ def metrics(results: list[ItemResult]) -> dict:
     return out
 
 
-def run(ask: Callable[[str, list[str]], dict], items: Iterable[QaItem]) -> list[ItemResult]:
-    """``ask(question, history)``: a follow-up is asked after the client's earlier messages."""
-    return [judge(item, ask(item.question, item.history)) for item in items]
+def run(ask: Callable[..., dict], items: Iterable[QaItem]) -> list[ItemResult]:
+    """``ask(question)``; a follow-up is asked as ``ask(question, history)``, after the client's
+    earlier messages (so a set with follow-ups needs an ``ask`` that takes them)."""
+    return [judge(item, ask(item.question, item.history) if item.history else ask(item.question)) for item in items]
 
 
 def failures(results: list[ItemResult]) -> list[dict]:
@@ -122,7 +123,7 @@ def failures(results: list[ItemResult]) -> list[dict]:
 
 def calibrate(ask_unthresholded: Callable[[str], dict], items: list[QaItem]) -> list[dict]:
     """Refusal precision/recall and hit@1 for a sweep of thresholds, from one unthresholded run."""
-    results = run(lambda q, h: ask_unthresholded(q), items)
+    results = run(lambda q, h=None: ask_unthresholded(q), items)
     table = []
     for step in range(0, 20):
         t = step / 20

@@ -58,7 +58,7 @@ def evaluate(settings: Settings, dataset: Path, kb: str | None = None, progress:
     bar = tqdm(items, desc=f"eval kb ({dataset.name})", unit="q", file=sys.stderr, disable=not progress, leave=False)
     given: list[tuple[dict, str, str]] = []
 
-    def ask(question: str, history: list[str]) -> dict:
+    def ask(question: str, history: list[str] | None = None) -> dict:
         answer = answerer.answer(question, history)
         given.append((answer.to_json(), answer.composer, answer.fallback_reason))
         return given[-1][0]

@@ -67,8 +67,9 @@ _QUESTIONS: dict[str, str] = {
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
     "use": r"用途|挪|炒股|买房|理财|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
-    "approval": r"包过|保证.{0,6}(批|通过|下来|放款|贷到)|一定(能|可以|会).{0,4}(批|通过|下来|贷到)"
-                r"|肯定(能|会).{0,4}(批|通过)|稳批|必过|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
+    "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
+                r"|一定(能|可以|会).{0,4}(批|通过|下来|贷到|下款)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|稳批|必过"
+                r"|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",
     "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|late (payment|repayment)|overdue|miss(ed)? a payment",
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.answering.coverage import CoverageCheck
 from assistant.answering.guard import without_instructions
@@ -27,9 +27,10 @@ FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
 MAX_QUOTE_CHARS = 260
 # A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
-_DEMAND_RE = re.compile(r"包过|保证.{0,6}(批|通过|下来|放款|贷到)|一定(能|可以|会).{0,4}(批|通过|贷|下)|百分之?百|100%"
-                        r"|确切|准确的?(利率|额度)|具体.{0,2}(利率|额度)是多少|到底是?多少|给个准数"
-                        r"|guarantee|exact rate", re.I)
+_DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
+                        r"|一定(能|可以|会).{0,4}(批|通过|贷|下)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|百分之?百|100%"
+                        r"|确切|准确|精确|具体.{0,4}多少|到底是?多少|准数|准话|是不是就是|定死|一口价"
+                        r"|guarantee|exact (rate|figure|number)|for sure|promise", re.I)
 _LIST_ITEM = re.compile(r"(?<=[：:；;。])\s*[-•·]\s+")
 _TERMS_RE = re.compile(r"利率|利息|年化|费用|收费|额度|期限|多久|多长|rate|interest|fee|amount|term|limit", re.I)
 
@@ -159,6 +160,9 @@ class ExtractiveComposer:
                 parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
         if missing and plan.subjects and len(parts) < MAX_PARTS:
             parts += self.planner.general_sections(plan, missing)
+        if plan.subjects and not answered and _DEMAND_RE.search(plan.text):
+            # 发票贷肯定能批吧？: no promise, and the reference range the client can rely on.
+            parts += self.planner.sections_for(replace(plan, aspects=["rate"]))
         parts = parts[:MAX_PARTS]
         if not parts:
             parts = self._retrieved(plan)
@@ -207,7 +211,8 @@ class ExtractiveComposer:
         else:
             lines = [f"【{citation_label(h, brackets=False)}】{self.quote(h, plan.text)} [{n}]"
                      for n, h in enumerate(hits, 1)]
-            text = "\n".join(lines) + "\n" + sources_line(hits, lang)
+            intro = ["According to the bank's documents:"] if lang == "en" else []
+            text = "\n".join(intro + lines) + "\n" + sources_line(hits, lang)
         if plan.lang == "en" and plan.docs_lang == "zh":
             text += "\n" + self.messages.chinese_only(lang)
         originals = self._originals(plan, parts) if plan.docs_lang == "en" else []
