@@ -26,7 +26,7 @@ _HEADINGS: dict[str, str] = {
     "eligibility": r"条件|适用对象|准入|eligib|who can apply",
     "guarantee": r"担保|抵押|质押|collateral|guarantee|security",
     "repayment": r"还款|repay",
-    "process": r"流程|时效|步骤|process|steps|how long|timing|turnaround",
+    "process": r"流程|时效|时限|步骤|process|steps|how long|timing|turnaround|time limit",
     "channel": r"热线|网点|渠道|客户经理|联系|hotline|branch|channels?|contact|relationship manager|online",
     "fraud": r"诈骗|密码|账户.{0,2}安全|fraud|scam|password",
     "privacy": r"个人信息|隐私|personal (data|information)|privacy",
@@ -89,6 +89,16 @@ def section_aspect(section: str) -> str | None:
         if pattern.search(section):
             return aspect
     return None
+
+
+def heading_aspects(section: str) -> set[str]:
+    """Every aspect a heading names (投诉处理时限: a complaint, and its timing)."""
+    return {aspect for aspect, pattern in _HEADING_RE.items() if pattern.search(section or "")}
+
+
+# Aspects a product's own sections answer; the others (a scam, privacy…) are the bank's in general.
+PRODUCT_ASPECTS = frozenset({"amount", "rate", "term", "materials", "eligibility", "guarantee", "repayment",
+                             "process", "fees", "overview", "approval"})
 
 
 @dataclass

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering.language import Language
-from knowledge_base.aspects import AspectVocabulary, section_aspect
+from knowledge_base.aspects import PRODUCT_ASPECTS, AspectVocabulary, heading_aspects, section_aspect
 from knowledge_base.pinyin import PinyinMatcher
 from knowledge_base.retrieval import Hit, RetrievalPipeline
 from knowledge_base.subjects import SubjectFinder
@@ -138,6 +138,8 @@ class Planner:
         if "fraud" in plan.aspects:
             plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
         plan.aspects = plan.aspects[:MAX_ASPECTS]
+        if plan.subject_from == "situation" and plan.aspects and not set(plan.aspects) & PRODUCT_ASPECTS:
+            plan.subjects, plan.subject_from = [], ""  # a scam call is about no product, whatever words it uses
         elliptical = not _FILLER.sub("", self.subjects.without_names(text))
         if not plan.aspects and (plan.subject_from == "history" or elliptical):
             # 科技贷呢？ after 发票贷利率多少？: the earlier question's aspects carry over too.
@@ -192,6 +194,10 @@ class Planner:
             ids = general.get(aspect)
             if not ids:
                 continue
+            # A heading naming the other aspects asked too is the one (投诉处理时限 for 投诉要等多久).
+            fit = {i: len(heading_aspects(self.kb.chunks[i].section) & set(plan.aspects)) for i in ids}
+            best_fit = max(fit.values())
+            ids = [i for i in ids if fit[i] == best_fit]
             if len(ids) == 1:
                 hit = Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
             else:
