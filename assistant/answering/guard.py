@@ -47,7 +47,8 @@ _CHITCHAT = re.compile(
 # (额度, 利率) happens to match the handbook. Banks extend this list for their own deployment.
 _OFF_TOPIC = re.compile(
     r"信用卡|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
-    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商)银行"
+    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商|北京|上海|宁波|江苏"
+    r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
     r"|\b(bitcoin|crypto|weather|restaurant|movie|credit card)\b",
     re.IGNORECASE,
 )
