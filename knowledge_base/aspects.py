@@ -50,7 +50,8 @@ _QUESTIONS: dict[str, str] = {
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
     "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
-    "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还|repay|pay (it |the loan )?back|early|prepay"
+    "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还"
+                 r"|repay|pay (it |the loan )?back|early|prepay"
                  r"|instal+ments?",
     "process": r"流程|步骤|怎么(申请|办|弄)|如何(申请|办理)|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"

@@ -22,6 +22,7 @@ MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
 FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
+GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
 # What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
 _FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
@@ -199,15 +200,14 @@ class Planner:
             best_fit = max(fit.values())
             ids = [i for i in ids if fit[i] == best_fit]
             if len(ids) == 1:
-                hit = Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
+                ranked = [Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)]
             else:
                 result = self.retriever.run(plan.text, top_k=10, sources={self.kb.chunks[i].source for i in ids})
                 ranked = [h for h in result.hits if h.index in ids]
-                if not ranked:
-                    continue
-                hit = ranked[0]
-            if all(h.index != hit.index for _, _, h in out):
-                out.append(("", aspect, hit))
+            # Two sections at most: a scam is in 防范金融诈骗 and in 保护账户和密码安全.
+            for hit in ranked[:GENERAL_PER_ASPECT]:
+                if all(h.index != hit.index for _, _, h in out):
+                    out.append(("", aspect, hit))
         sources = self._general_sources.get(plan.docs_lang)
         if out and sources:
             result = self.retriever.run(plan.text, top_k=1, sources=sources)
