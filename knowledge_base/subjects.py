@@ -41,6 +41,7 @@ class SubjectFinder:
     def __init__(self, kb: KnowledgeBaseIndex) -> None:
         self.kb = kb
         self.language: dict[str, str] = {}  # source -> "zh" | "en"
+        self._by_language: dict[str, set[str]] = {}
         aspects: dict[str, set[str]] = {}
         titles: dict[str, str] = {}
         for chunk in kb.chunks:
@@ -64,6 +65,7 @@ class SubjectFinder:
             product = self.products.setdefault(key, Product(key))
             product.sources["en"] = source
             product.english = name
+        self.product_sources = frozenset(s for p in self.products.values() for s in p.sources.values())
         # Plain names are looked up by substring (fast for thousands of products); only regex
         # aliases and English names need a pattern each.
         self._literal: dict[str, str] = {}
@@ -154,7 +156,9 @@ class SubjectFinder:
         return product.sources.get(lang) or product.sources.get("zh")
 
     def sources_in(self, lang: str) -> set[str]:
-        return {s for s, language in self.language.items() if language == lang}
+        if lang not in self._by_language:
+            self._by_language[lang] = {s for s, language in self.language.items() if language == lang}
+        return self._by_language[lang]
 
 
 def _pattern(english: str, aliases: list[str]) -> re.Pattern[str] | None:

@@ -187,11 +187,12 @@ class ExtractiveComposer:
                     parts.append((subject, "", result.hits[0]))
             if parts:
                 return parts
-        sources = edition or None
-        if plan.subjects and sources:
+        # No filter when the edition is the whole knowledge base (a filter costs a pass over it).
+        sources = edition if edition and len(edition) < len(self.planner.subjects.language) else None
+        if plan.subjects and edition:
+            sources = sources or set(edition)
             # About one product: its document or the general ones, not another product's.
-            other_products = {s for p in self.planner.subjects.products.values() for s in p.sources.values()}
-            sources = (sources - other_products) | self.planner.subject_sources(plan)
+            sources = (sources - self.planner.subjects.product_sources) | self.planner.subject_sources(plan)
         if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
             return None  # nothing anchors the question, and much of what it names is not in the KB
         result = self.retriever.run(query, top_k=self.top_k, sources=sources)

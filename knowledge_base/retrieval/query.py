@@ -11,6 +11,10 @@ from knowledge_base.retrieval.types import Query
 class QueryAnalyzer:
     def __init__(self, kb: KnowledgeBaseIndex) -> None:
         self.kb = kb
+        # Each chunk's source as a number, so a source filter is one vectorised lookup.
+        self._source_ids: dict[str, int] = {}
+        self._chunk_source = np.array([self._source_ids.setdefault(c.source, len(self._source_ids))
+                                       for c in kb.chunks], dtype="int32")
 
     def run(self, text: str, sources: set[str] | None = None) -> Query:
         kb = self.kb
@@ -23,5 +27,7 @@ class QueryAnalyzer:
         concept_tokens = {m.concept: kb.tokenizer.tokens(m.concept) for m in concepts}
         mask = None
         if sources:
-            mask = np.array([1.0 if c.source in sources else 0.0 for c in kb.chunks], dtype="float32")
+            wanted = np.zeros(len(self._source_ids) + 1, dtype="float32")
+            wanted[[self._source_ids[s] for s in sources if s in self._source_ids]] = 1.0
+            mask = wanted[self._chunk_source] if len(self._chunk_source) else np.zeros(0, dtype="float32")
         return Query(text, words, concepts, concept_tokens, mask)
