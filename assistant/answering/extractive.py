@@ -20,7 +20,6 @@ from knowledge_base.retrieval import Hit, RetrievalPipeline
 
 log = logging.getLogger(__name__)
 
-FAQ_OVER_SECTIONS = 0.65
 MAX_PARTS = 5
 UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
 FAQ_BESIDE_SECTIONS = 0.35
@@ -153,10 +152,8 @@ class ExtractiveComposer:
                 return self._answer(plan, [("", "", hit)])
             if parts and all(h.index != hit.index for _, _, h in parts):
                 # An FAQ worded like the client's question leads when the product was only guessed
-                # from the situation, or when the entry is about that very product; otherwise it
-                # completes the sections.
-                leads = plan.subject_from == "situation" or (
-                    self.planner.faq_names_subject(hit) and closeness >= FAQ_OVER_SECTIONS)
+                # from the situation; otherwise the product's own section leads and the FAQ completes it.
+                leads = plan.subject_from == "situation"
                 parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
         if missing and plan.subjects and len(parts) < MAX_PARTS:
             parts += self.planner.general_sections(plan, missing)

@@ -174,9 +174,6 @@ class Planner:
             return None
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
 
-    def faq_names_subject(self, hit: Hit) -> bool:
-        return bool(self._faq_subjects(hit.index))
-
     def _faq_subjects(self, i: int) -> list[str]:
         if i not in self._faq_about:
             self._faq_about[i] = self.subjects.named(self.kb.chunks[i].question or "")
