@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -69,7 +70,7 @@ class OcrPipelineVerifier:
         self.annotate = annotate
         self._engine: _LazyEngine | None = None
 
-    def verify(self, path: Path) -> DocumentCheck:
+    def verify(self, path: Path, applicant: str | None = None) -> DocumentCheck:
         try:
             from ocr.engine import EngineConfig
             from ocr.errors import DocumentRejected, OcrError
@@ -87,7 +88,8 @@ class OcrPipelineVerifier:
             limits=InputLimits(max_bytes=s.ocr_max_upload_mb * 1024 * 1024, max_pixels=s.ocr_max_pixels,
                                max_pages=s.ocr_max_pages),
             max_age_days=s.ocr_invoice_max_age_days, seen_dir=s.assistant_data_dir / "ocr",
-            annotate_dir=path.parent / "annotated" if self.annotate else None)
+            annotate_dir=path.parent / "annotated" if self.annotate else None,
+            now=datetime.now(UTC), timezone=s.timezone, applicant=applicant)  # ocr/ reads no clock
         try:
             result = verify_document(path, self._engine, options)
         except DocumentRejected as exc:
@@ -95,5 +97,7 @@ class OcrPipelineVerifier:
         except OcrError as exc:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
+        if result.verdict == "retake":  # not an invoice, contract or licence: ask for the right one
+            raise DocumentUnreadable(f"{data['client_message']['zh']}（{data['client_message']['en']}）")
         problems = [c.get("detail") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +22,8 @@ from ocr.pipeline import VerificationResult, VerifyOptions
 app = typer.Typer(no_args_is_help=True)
 
 STATUS_CN = {"pass": "通过", "warn": "需人工", "fail": "不通过"}
-VERDICT_CN = {"pass": "通过", "review": "需人工复核", "fail": "不通过"}
+VERDICT_CN = {"pass": "通过", "review": "需人工复核", "fail": "不通过",
+              "retake": "非发票、合同或营业执照，请重新拍摄或上传"}
 
 
 def engine_config(settings: Settings) -> EngineConfig:
@@ -42,6 +44,8 @@ def verify_options(settings: Settings, applicant: str | None, annotate: Path | N
         ),
         max_age_days=settings.ocr_invoice_max_age_days,
         applicant=applicant,
+        now=datetime.now(UTC),  # the CLI's clock; ocr/ itself never reads one
+        timezone=settings.timezone,
         seen_dir=settings.assistant_data_dir / "ocr",
         annotate_dir=annotate,
     )
@@ -51,7 +55,7 @@ def verify_options(settings: Settings, applicant: str | None, annotate: Path | N
 def verify(
     files: Annotated[list[Path], typer.Argument(help="Invoice, contract or licence: image or PDF.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
-    applicant: Annotated[str | None, typer.Option(help="The applicant's name, compared with the buyer.")] = None,
+    applicant: Annotated[str | None, typer.Option(help="The applicant: buyer, seller or a party.")] = None,
     annotate: Annotated[Path | None, typer.Option(help="Write annotated page images to this directory.")] = None,
 ) -> int:
     """Read each file, extract its fields and run the preliminary checks.
