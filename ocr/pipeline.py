@@ -99,6 +99,7 @@ class VerificationResult:
             "pages": self.pages,
             "annotated": [str(p) for p in self.annotated],
             "source": self.source,
+            "facts": self.extraction.facts,  # seals, signature page, clauses missing…
             "applicant": self.applicant,
             "client_message": {"zh": RETAKE_ZH, "en": RETAKE_EN} if self.verdict == "retake" else None,
         }
