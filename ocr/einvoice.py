@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from decimal import Decimal, InvalidOperation
 
 from lxml import etree
@@ -153,7 +154,7 @@ class _SafeZip:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, ValueError) as exc:
+        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError) as exc:
             raise DocumentRejected(f"OFD/ZIP 文件已损坏（corrupt ZIP）：{exc}") from exc
         if len(infos) > MAX_MEMBERS:
             raise DocumentRejected(f"压缩包内文件过多：{len(infos)} 个（too many members）")
@@ -177,7 +178,7 @@ class _SafeZip:
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(min(info.file_size, self.budget) + 1)  # never more than declared
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error) as exc:
             raise DocumentRejected(f"OFD 文件已损坏（corrupt member {name}）") from exc
         if len(data) > info.file_size or len(data) > self.budget:
             raise DocumentRejected("OFD 文件内容超出声明大小，已拒绝（zip bomb refused）")

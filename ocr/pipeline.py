@@ -20,7 +20,7 @@ from ocr.fields import classify
 from ocr.fields.contract import extract_contract
 from ocr.fields.invoice import extract_invoice
 from ocr.fields.licence import extract_licence
-from ocr.inputs import InputLimits, Page, load_pages, sniff
+from ocr.inputs import InputLimits, Page, load_pages, sniff_document
 from ocr.layout import Token, tokens_from
 from ocr.model import CheckResult, Extraction, verdict_of
 from ocr.reading import recognise_page
@@ -131,7 +131,7 @@ def verify_document(
     file_name = name or file_name
     today = options.bank_today()
     check_options = CheckOptions(today=today, max_age_days=options.max_age_days)
-    if data and sniff(data) in ("xml", "zip"):
+    if data and sniff_document(data) in ("xml", "ofd"):
         from ocr.einvoice import read_einvoice
 
         started = time.perf_counter()

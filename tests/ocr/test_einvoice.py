@@ -9,12 +9,15 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval.ocr.einvoices import digital_invoice, generate_einvoices, invoice_ofd, invoice_xml
 from eval.ocr.generate import Sample
 from eval.ocr.run import compare_fields
+from ocr.einvoice import read_einvoice
 from ocr.errors import DocumentRejected, OcrError
-from ocr.inputs import InputLimits, sniff
+from ocr.inputs import InputLimits, sniff_document
 from ocr.pipeline import VerifyOptions, verify_document
 
 TODAY = date(2025, 6, 30)
@@ -23,7 +26,7 @@ TODAY = date(2025, 6, 30)
 def test_every_field_of_xml_and_ofd_files_is_exact_and_fast() -> None:
     options = VerifyOptions(today=TODAY)
     files = generate_einvoices(8, 3, TODAY)
-    assert {sniff(data) for _, data, _ in files} == {"xml", "zip"}
+    assert {sniff_document(data) for _, data, _ in files} == {"xml", "ofd"}
     for name, data, truth in files:
         started = time.perf_counter()
         result = verify_document(data, None, options, name=name)  # no engine: OCR would fail loudly
@@ -93,3 +96,26 @@ def test_duplicates_are_stored_in_utc_and_shown_in_the_bank_time_zone(tmp_path) 
     db = sqlite3.connect(tmp_path / "seen_invoices.sqlite3")
     stored = db.execute("SELECT first_seen FROM seen_invoice").fetchone()
     assert stored[0] == "2025-06-30T12:00:00+00:00"
+
+
+@given(tail=st.binary(max_size=2000), magic=st.sampled_from([b"PK\x03\x04", b"<?xml version='1.0'?>", b"<EInvoice>"]))
+@settings(max_examples=150, deadline=None)
+def test_garbage_e_invoice_files_are_one_clear_error(magic: bytes, tail: bytes) -> None:
+    try:
+        read_einvoice(magic + tail, InputLimits())
+    except DocumentRejected as exc:
+        assert str(exc)
+
+
+@given(cut=st.integers(1, 4000), at=st.integers(0, 3999), value=st.integers(0, 255))
+@settings(max_examples=150, deadline=None)
+def test_damaged_ofd_files_are_one_clear_error(cut: int, at: int, value: int) -> None:
+    data = bytearray(_OFD)
+    data[at % len(data)] = value
+    try:
+        read_einvoice(bytes(data[: max(len(data) - cut, 4)]), InputLimits())
+    except DocumentRejected as exc:
+        assert str(exc)
+
+
+_OFD = invoice_ofd(digital_invoice(random.Random(1), TODAY))
