@@ -69,6 +69,7 @@ def main() -> None:
         report["engines"][name] = {"photo": {"summary": run["summary"], "per_field_accuracy": run["per_field_accuracy"],
                                              "load_before": before, "load_after": _load()}}
         print(name, json.dumps(run["summary"], ensure_ascii=False), flush=True)
+        _write(args.out, report)  # after each engine: a long run interrupted keeps what it measured
     first = next(iter(report["engines"]), None)
     if args.flat and first:
         before = _load()
@@ -79,9 +80,20 @@ def main() -> None:
         print("flat", json.dumps(run["summary"], ensure_ascii=False), flush=True)
     report["einvoice"] = einvoice_bench(20, 5, TODAY)
     print("einvoice", json.dumps(report["einvoice"], ensure_ascii=False), flush=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write(args.out, report)
     print(f"written: {args.out / 'bench.json'}")
+
+
+def _write(out: Path, report: dict) -> None:
+    # One row per field, one column per set and engine: what the issue asks to compare.
+    table: dict[str, dict[str, float]] = {}
+    for engine, runs in report["engines"].items():
+        for set_name, run in runs.items():
+            for field, accuracy in run["per_field_accuracy"].items():
+                table.setdefault(field, {})[f"{set_name}/{engine}"] = accuracy
+    report["per_field_accuracy"] = dict(sorted(table.items()))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
