@@ -66,3 +66,18 @@ def test_a_flat_scan_is_left_as_it_is() -> None:
     page = np.asarray(render_invoice(make_invoice(rng, TODAY), rng).image)
     out, steps = prepare(page)
     assert steps == [] and out is page
+
+
+def test_a_page_cropped_from_a_turned_photo_is_deskewed_within_15_degrees() -> None:
+    from PIL import Image
+
+    from ocr.photo import estimate_skew
+
+    rng = random.Random(5)
+    page = render_invoice(make_invoice(rng, TODAY), rng).image
+    for angle in (-14, -6, 3, 12):  # PIL turns counter-clockwise; the estimate is clockwise-positive
+        turned = np.asarray(page.rotate(angle, expand=True, fillcolor=(245, 245, 240), resample=Image.BICUBIC))
+        assert find_page(turned) is None  # no desk around it: nothing to rectify
+        assert abs(estimate_skew(turned) + angle) <= 0.4, angle
+        _, steps = prepare(turned)
+        assert steps and steps[0].startswith("已纠正倾斜")
