@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import statistics
 import time
@@ -31,6 +32,20 @@ TARGETS = {"photo_field_accuracy": 0.97, "photo_false_alarm_rate": 0.05, "defect
 
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+def _evaluate(count: int, seed: int, out: Path, config: EngineConfig, workers: int, **kwargs) -> dict:
+    """One evaluation in a fresh process: forking a batch pool from a process whose onnxruntime
+    threads already ran (the previous engine's timing) can deadlock the workers. The run writes
+    its own summary.json, which is read back here."""
+    (out / "summary.json").unlink(missing_ok=True)
+    process = multiprocessing.get_context("spawn").Process(
+        target=run_evaluation, args=(count, seed, out, config, workers), kwargs=kwargs)
+    process.start()
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"the evaluation of {config.name} failed (exit {process.exitcode})")
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
 def einvoice_bench(count: int, seed: int, today: date) -> dict:
@@ -64,8 +79,8 @@ def main() -> None:
     report: dict = {"cores": os.cpu_count(), "engines": {}, "targets": TARGETS}
     for name in [n.strip() for n in args.engines.split(",") if n.strip()]:
         before = _load()
-        run = run_evaluation(args.photos, 11, args.out / f"photo-{name}", EngineConfig(name=name), args.workers,
-                             photos=True, timed=args.timed)
+        run = _evaluate(args.photos, 11, args.out / f"photo-{name}", EngineConfig(name=name), args.workers,
+                        photos=True, timed=args.timed)
         report["engines"][name] = {"photo": {"summary": run["summary"], "per_field_accuracy": run["per_field_accuracy"],
                                              "load_before": before, "load_after": _load()}}
         print(name, json.dumps(run["summary"], ensure_ascii=False), flush=True)
@@ -73,8 +88,8 @@ def main() -> None:
     first = next(iter(report["engines"]), None)
     if args.flat and first:
         before = _load()
-        run = run_evaluation(args.flat, 7, args.out / f"flat-{first}", EngineConfig(name=first), args.workers,
-                             timed=min(args.timed, 16))
+        run = _evaluate(args.flat, 7, args.out / f"flat-{first}", EngineConfig(name=first), args.workers,
+                        timed=min(args.timed, 16))
         report["engines"][first]["flat"] = {"summary": run["summary"], "per_field_accuracy": run["per_field_accuracy"],
                                             "load_before": before, "load_after": _load()}
         print("flat", json.dumps(run["summary"], ensure_ascii=False), flush=True)
