@@ -110,6 +110,9 @@ def _score(samples: list[Sample], by_file: dict[str, Sample], results: dict[str,
     for sample in samples:
         result = results.get(sample.file, {})
         if "error" in result:
+            if sample.kind == "other" and "请重新拍摄" in result["error"]:
+                others, others_retake = others + 1, others_retake + 1  # nothing legible: asked to retake
+                continue
             errors.append({"file": sample.file, "error": result["error"]})
             continue
         type_correct += result["doc_type"] == sample.kind
