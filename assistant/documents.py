@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from assistant.clock import Clock, local_date, system_clock
+from assistant.clock import Clock, system_clock
 from assistant.privacy import client_check_message
 
 
@@ -35,7 +35,8 @@ class DocumentCheck:
 
 
 class DocumentVerifier(Protocol):
-    def verify(self, path: Path) -> DocumentCheck: ...
+    def verify(self, path: Path, applicant: str | None = None) -> DocumentCheck:
+        """Check the document; ``applicant``, when known, must be one of its parties."""
 
 
 class _LazyEngine:
@@ -76,7 +77,7 @@ class OcrPipelineVerifier:
         self.clock, self.timezone = clock, timezone
         self._engine: _LazyEngine | None = None
 
-    def verify(self, path: Path) -> DocumentCheck:
+    def verify(self, path: Path, applicant: str | None = None) -> DocumentCheck:
         try:
             from ocr.errors import DocumentRejected, OcrError
             from ocr.pipeline import verify_document
@@ -84,7 +85,7 @@ class OcrPipelineVerifier:
             raise DocumentCheckUnavailable(f"ocr.pipeline is not available: {exc}") from exc
         if self._engine is None:
             self._engine = _LazyEngine(self.engine_config)
-        options = replace(self.options, today=local_date(self.clock(), self.timezone),
+        options = replace(self.options, now=self.clock(), timezone=self.timezone.key, applicant=applicant,
                           annotate_dir=path.parent / "annotated" if self.annotate else None)
         try:
             result = verify_document(path, self._engine, options)
@@ -93,6 +94,8 @@ class OcrPipelineVerifier:
         except OcrError as exc:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
+        if result.verdict == "retake":  # not an invoice, contract or licence: ask for the right one
+            raise DocumentUnreadable(f"{data['client_message']['zh']}（{data['client_message']['en']}）")
         problems = [client_check_message(c.get("name"), c.get("status"), c.get("detail") or c.get("name"))
                     for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)

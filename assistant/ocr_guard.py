@@ -66,7 +66,7 @@ class GuardedVerifier:
         self.inner, self.max_total_pixels, self.max_pages, self.wait_s = inner, max_total_pixels, max_pages, wait_s
         self._slots = threading.BoundedSemaphore(max_concurrent)
 
-    def verify(self, path: Path) -> DocumentCheck:
+    def verify(self, path: Path, applicant: str | None = None) -> DocumentCheck:
         with open(path, "rb") as handle:
             head = handle.read()
         pixels = total_pixels(head, self.max_pages)
@@ -78,7 +78,7 @@ class GuardedVerifier:
         if not self._slots.acquire(timeout=self.wait_s):
             raise OcrBusy(f"all OCR slots busy for {self.wait_s:.0f}s")
         try:
-            return self.inner.verify(path)
+            return self.inner.verify(path, applicant)
         except DocumentUnreadable:
             discard(path)
             raise

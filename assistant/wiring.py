@@ -62,17 +62,18 @@ def ocr_engine_config(settings: Settings) -> EngineConfig:
                         paddle_cls_dir=settings.ocr_paddle_cls_dir)
 
 
-def ocr_verify_options(settings: Settings, *, applicant: str | None = None,
-                       annotate_dir: Path | None = None) -> VerifyOptions:
-    """The one mapping from settings to the checks' limits and options."""
+def ocr_verify_options(settings: Settings, *, applicant: str | None = None, annotate_dir: Path | None = None,
+                       clock: Clock = system_clock) -> VerifyOptions:
+    """The one mapping from settings to the checks' limits and options (``ocr/`` reads no clock:
+    the document's arrival time and the bank's time zone come from here)."""
     from ocr.inputs import InputLimits
     from ocr.pipeline import VerifyOptions
 
     return VerifyOptions(
         limits=InputLimits(max_bytes=settings.ocr_max_upload_mb * 1024 * 1024, max_pixels=settings.ocr_max_pixels,
                            max_pages=settings.ocr_max_pages),
-        max_age_days=settings.ocr_invoice_max_age_days, applicant=applicant,
-        seen_dir=settings.assistant_data_dir / "ocr", annotate_dir=annotate_dir)
+        max_age_days=settings.ocr_invoice_max_age_days, applicant=applicant, now=clock(),
+        timezone=settings.timezone, seen_dir=settings.assistant_data_dir / "ocr", annotate_dir=annotate_dir)
 
 
 def build_verifier(settings: Settings, *, annotate: bool = False, clock: Clock = system_clock) -> DocumentVerifier:

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from ocr.pipeline import VerificationResult
 
 COLOURS = {"pass": (0, 150, 60), "warn": (230, 140, 0), "fail": (210, 0, 0)}
-VERDICT_CN = {"pass": ("通过", "pass"), "review": ("需人工复核", "warn"), "fail": ("不通过", "fail")}
+VERDICT_CN = {"pass": ("通过", "pass"), "review": ("需人工复核", "warn"), "fail": ("不通过", "fail"),
+              "retake": ("非发票、合同或营业执照，请客户重新拍摄或上传", "warn")}
 # Which fields a check is about, so a box shows the colour of the worst check that concerns it.
 CHECK_FIELDS = {
     "code_format": ("invoice_code", "invoice_number", "check_code"),
@@ -28,7 +29,8 @@ CHECK_FIELDS = {
     "total_in_words": ("total_amount_cn", "total_amount"),
     "line_items_sum": ("line_items", "amount", "tax_amount"),
     "buyer_not_seller": ("buyer_name", "seller_name"),
-    "buyer_is_applicant": ("buyer_name",),
+    "applicant": ("buyer_name", "seller_name", "party_a", "party_b", "name"),
+    "qr_match": ("invoice_number", "amount", "issue_date"),
     "duplicate": ("invoice_code", "invoice_number"),
     "party_a_credit_code": ("party_a_credit_code",),
     "party_b_credit_code": ("party_b_credit_code",),

@@ -26,7 +26,7 @@ AUTHORITY_NOTE = "本结果为初步核验，不代替税务机关查验；权�
 class CheckOptions:
     today: date
     max_age_days: int = 365
-    applicant: str | None = None
+    applicant: str | None = None  # unused here: ocr.applicant checks every document type
     min_confidence: float = 0.80
 
 
@@ -56,8 +56,6 @@ def check_invoice(ex: Extraction, options: CheckOptions) -> list[CheckResult]:
         _buyer_not_seller(ex),
         _confidence(ex, options.min_confidence),
     ]
-    if options.applicant:
-        checks.append(_applicant(ex, options.applicant))
     return [c for c in checks if c is not None]
 
 
@@ -192,19 +190,6 @@ def _buyer_not_seller(ex: Extraction) -> CheckResult | None:
     if not (b_id or b_name):
         return None
     return ok("buyer_not_seller", "购买方与销售方不同")
-
-
-def normalise_name(name: str) -> str:
-    return re.sub(r"[\s()（）]", "", name)
-
-
-def _applicant(ex: Extraction, applicant: str) -> CheckResult:
-    buyer = ex.value("buyer_name")
-    if buyer is None:
-        return warn("buyer_is_applicant", "未识别到购买方名称，无法与申请人比对")
-    if normalise_name(buyer) == normalise_name(applicant):
-        return ok("buyer_is_applicant", "购买方即申请人")
-    return fail("buyer_is_applicant", f"购买方“{buyer}”与申请人“{applicant}”不一致")
 
 
 def _confidence(ex: Extraction, threshold: float) -> CheckResult:

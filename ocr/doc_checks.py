@@ -73,6 +73,8 @@ def check_contract(ex: Extraction, options: CheckOptions) -> list[CheckResult]:
     )
     seals, signatures = ex.facts.get("seals", 0), ex.facts.get("signatures", 0)
     signed = f"，签字/代表人 {signatures} 处" if signatures else "，未见签字"
+    if ex.facts.get("signature_page"):
+        signed += f"（签章页：第 {ex.facts['signature_page']} 页）"
     if seals:
         checks.append(ok("seal", f"检测到 {seals} 枚红色印章{signed}（仅为颜色检测，真伪需人工核对）"))
     else:

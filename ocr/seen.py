@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -41,9 +41,14 @@ class SeenInvoices:
             ).fetchone()
         return SeenRecord(*row) if row else None
 
-    def remember(self, key: str, file_sha256: str, file_name: str) -> tuple[SeenRecord, bool]:
-        """Record the invoice unless already known: (the first record, whether it is this one)."""
-        now = datetime.now().isoformat(timespec="seconds")
+    def remember(self, key: str, file_sha256: str, file_name: str, seen_at: datetime) -> tuple[SeenRecord, bool]:
+        """Record the invoice unless already known: (the first record, whether it is this one).
+
+        ``seen_at`` comes from the caller's clock (timezone-aware) and is stored in UTC.
+        """
+        if seen_at.tzinfo is None:
+            raise ValueError("seen_at must be timezone-aware")
+        now = seen_at.astimezone(UTC).isoformat(timespec="seconds")
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute(

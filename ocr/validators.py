@@ -131,6 +131,8 @@ def repair_digits(text: str, field: str, keep: str = "") -> tuple[str, list[Repa
 
 
 def parse_money(text: str, field: str) -> tuple[Decimal | None, list[Repair]]:
+    # A small, blurred ¥ is often read as Y, V or X; it is the currency sign, not part of the figure.
+    text = re.sub(r"^\s*[YVXy]\s*(?=\d)", "", text)
     cleaned = re.sub(r"[¥￥,，\s]|^[A-Za-z]?[:：]", "", text)
     cleaned, repairs = repair_digits(cleaned, field, keep=".-")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", cleaned):

@@ -20,9 +20,10 @@ class DocumentStep:
     def __init__(self, uploads: UploadStore, verifier: DocumentVerifier) -> None:
         self.uploads, self.verifier = uploads, verifier
 
-    def store_and_check(self, attachment: Attachment) -> CheckedUpload:
+    def store_and_check(self, attachment: Attachment, applicant: str | None = None) -> CheckedUpload:
         """Keep the file and run the document check. OCR takes seconds, so this runs before the turn's
-        transaction opens: it would otherwise hold the database's write lock (all of SQLite's)."""
+        transaction opens: it would otherwise hold the database's write lock (all of SQLite's).
+        ``applicant``: the company the conversation is about; one party of the document must be it."""
         data = attachment.data if attachment.data is not None else Path(attachment.path or "").read_bytes()
         upload = CheckedUpload(Path(attachment.filename).name[:200], attachment.content_type[:100])
         try:
@@ -32,7 +33,7 @@ class DocumentStep:
             return upload
         upload.sha256, upload.path = stored.sha256, stored.path
         try:
-            upload.check = self.verifier.verify(stored.path)
+            upload.check = self.verifier.verify(stored.path, applicant)
         except DocumentUnreadable as exc:
             upload.unreadable = str(exc)
         except DocumentCheckUnavailable as exc:

@@ -82,7 +82,9 @@ class DialogueManager:
 
     # the pipeline -------------------------------------------------------------------------------
     def handle(self, message: IncomingMessage) -> Iterator[TurnEvent]:
-        upload = self.documents.store_and_check(message.attachment) if message.attachment is not None else None
+        upload = None
+        if message.attachment is not None:
+            upload = self.documents.store_and_check(message.attachment, self._applicant(message))
         result, conversation_id = with_retries(lambda: self._transaction(message, upload))
         if isinstance(result, Reply):
             yield result
@@ -92,6 +94,10 @@ class DialogueManager:
     def reply(self, message: IncomingMessage) -> Reply:
         """The turn's final ``Reply`` (provisional text, if any, is dropped)."""
         return final_reply(self.handle(message))
+
+    def _applicant(self, message: IncomingMessage) -> str | None:
+        with self.sessions() as db:
+            return repo.known_company(db, message.channel, message.user_id)
 
     def _transaction(self, message: IncomingMessage, upload: CheckedUpload | None) -> tuple[StepResult, int]:
         with self.sessions.begin() as db:

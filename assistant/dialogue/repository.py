@@ -63,6 +63,20 @@ def active_flow(db: Session, channel: str, user_id: str) -> FlowState | None:
                                              FlowState.status == "active").order_by(FlowState.id.desc()).limit(1))
 
 
+def known_company(db: Session, channel: str, user_id: str) -> str | None:
+    """The company this client is applying or complaining for, when the conversation has told us:
+    the active flow's company slot, else the company of their latest lead."""
+    from assistant.store.models import Lead
+
+    flow = active_flow(db, channel, user_id)
+    company = ((flow.state or {}).get("slots") or {}).get("company") if flow is not None else None
+    if company:
+        return str(company)
+    lead = db.scalar(select(Lead.company).where(Lead.channel == channel, Lead.user_id == user_id)
+                     .order_by(Lead.id.desc()).limit(1))
+    return lead or None
+
+
 def transcript(db: Session, conversation_id: int) -> list[dict[str, Any]]:
     rows = db.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id))
     return [{"role": m.role, "text": m.text, "at": aware(m.created_at).isoformat(), "route": m.route} for m in rows]

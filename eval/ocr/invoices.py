@@ -11,12 +11,18 @@ from eval.ocr.render import Canvas
 from eval.ocr.truth import GOODS, PEOPLE, RATES, bad_credit_code, company, credit_code, digits, issue_date, money
 from ocr.validators import decimal_to_words
 
-INVOICE_DEFECTS = ("total_off", "words_mismatch", "bad_credit_code", "tax_rate_mismatch", "future_date")
+INVOICE_DEFECTS = ("total_off", "words_mismatch", "bad_credit_code", "tax_rate_mismatch", "future_date",
+                   "consistent_edit")
 # The check that must flag each planted defect.
 DEFECT_CHECKS = {
     "total_off": "total_sum", "words_mismatch": "total_in_words", "bad_credit_code": "seller_tax_id",
     "tax_rate_mismatch": "tax_rate", "future_date": "issue_date", "duplicate": "duplicate",
+    # Amount, tax and total raised together, so every sum still adds up; only the QR, left as
+    # issued, still carries the true amount.
+    "consistent_edit": "qr_match",
 }
+# Type codes of the invoice QR payload, by invoice type.
+QR_TYPE_CODES = {"vat_special": "01", "vat_general": "04", "digital_special": "31", "digital_general": "32"}
 
 
 @dataclass
@@ -26,6 +32,7 @@ class InvoiceData:
     fields: dict[str, str]
     items: list[dict[str, str]]
     defects: list[str] = field(default_factory=list)
+    qr_payload: str = ""
 
 
 def make_invoice(rng: random.Random, today: date, defect: str | None = None) -> InvoiceData:
@@ -41,6 +48,13 @@ def make_invoice(rng: random.Random, today: date, defect: str | None = None) -> 
         price = (amount / quantity).quantize(Decimal("0.01"))
         items.append({"name": name, "unit": unit, "quantity": str(quantity), "unit_price": str(price),
                       "amount": amount, "tax_rate": rate, "tax_amount": tax})
+    issued_amount = sum((i["amount"] for i in items), Decimal(0))
+    if defect == "consistent_edit":
+        factor = Decimal(rng.choice([2, 3, 5, 10]))
+        for item in items:
+            item["amount"] *= factor
+            item["tax_amount"] = (item["amount"] * rate).quantize(Decimal("0.01"))
+            item["unit_price"] = str((item["amount"] / int(item["quantity"])).quantize(Decimal("0.01")))
     if defect == "tax_rate_mismatch":
         wrong = next(r for r in RATES if r != rate)
         items[0]["tax_amount"] = (items[0]["amount"] * wrong).quantize(Decimal("0.01"))
@@ -74,7 +88,18 @@ def make_invoice(rng: random.Random, today: date, defect: str | None = None) -> 
         fields["invoice_number"] = digits(rng, 8)
         if not special:
             fields["check_code"] = digits(rng, 20)
-    return InvoiceData(layout, special, fields, [_item_strings(i) for i in items], [defect] if defect else [])
+    payload = qr_payload(fields, issued_amount, rng)
+    return InvoiceData(layout, special, fields, [_item_strings(i) for i in items], [defect] if defect else [],
+                       payload)
+
+
+def qr_payload(fields: dict[str, str], amount: Decimal, rng: random.Random) -> str:
+    """The invoice QR as the tax system prints it: version, type, code, number, amount excluding
+    tax, date YYYYMMDD, check code, a check value (its algorithm is not public: random hex here)."""
+    parts = ["01", QR_TYPE_CODES[fields["invoice_type"]], fields.get("invoice_code", ""),
+             fields["invoice_number"], f"{amount:.2f}", fields["issue_date"].replace("-", ""),
+             fields.get("check_code", ""), "".join(rng.choice("0123456789ABCDEF") for _ in range(4))]
+    return ",".join(parts) + ","
 
 
 def _item_strings(item: dict) -> dict[str, str]:
@@ -99,6 +124,8 @@ def render_invoice(data: InvoiceData, rng: random.Random) -> Canvas:
     kind = "增值税专用发票" if data.special else "普通发票" if digital else "增值税普通发票"
     title = f"电子发票（{kind}）" if digital else f"{rng.choice(['福建', '浙江', '广东'])}{kind}"
     c.text((780, 30), title, 40, anchor="ma", fill=(150, 60, 40))
+    if data.qr_payload:
+        c.qr((40, 30), data.qr_payload, 190)
     top = [("发票号码", f["invoice_number"]), ("开票日期", _cn_date(f["issue_date"]))]
     if not digital:
         top.insert(0, ("发票代码", f["invoice_code"]))

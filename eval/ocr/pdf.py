@@ -31,6 +31,12 @@ def canvas_to_pdf(canvas: Canvas) -> bytes:
         baseline = top + ascent * 0.8  # textbbox top is the ink top, a little below the ascent line
         pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, left * SCALE, (height - baseline) * SCALE)
         pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+    for left, top, picture in canvas.pictures:  # the QR code, as an image object like the real PDFs
+        image = pdfium.PdfImage.new(pdf)
+        image.set_bitmap(pdfium.PdfBitmap.from_pil(picture))
+        w, h = picture.width * SCALE, picture.height * SCALE
+        image.set_matrix(pdfium.PdfMatrix().scale(w, h).translate(left * SCALE, (height - top) * SCALE - h))
+        page.insert_obj(image)
     pdfium_c.FPDFPage_GenerateContent(page.raw)
     out = io.BytesIO()
     pdf.save(out)

@@ -20,6 +20,8 @@ class Canvas:
     font_path: Path
     # Every text drawn, so the same page can also be written as a PDF with a text layer.
     texts: list[tuple[float, float, str, int]] = field(default_factory=list)
+    # Pictures pasted on the page (the invoice QR code): left, top, image; the PDF embeds them too.
+    pictures: list[tuple[int, int, Image.Image]] = field(default_factory=list)
 
     @classmethod
     def new(cls, width: int, height: int, rng: random.Random) -> Canvas:
@@ -38,6 +40,18 @@ class Canvas:
         left, top, _, _ = ImageDraw.Draw(self.image).textbbox(xy, text, font=font, anchor=anchor)
         if text.strip():
             self.texts.append((left, top, text, size))
+
+    def qr(self, xy: tuple[int, int], payload: str, size: int) -> None:
+        """A QR code of ``payload`` about ``size`` pixels wide, with its quiet zone, at ``xy``."""
+        import zxingcpp
+
+        code = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+        modules = np.asarray(code.to_image(scale=1, add_quiet_zones=True))
+        scale = max(2, size // modules.shape[0])
+        picture = Image.fromarray(modules).resize((modules.shape[1] * scale, modules.shape[0] * scale),
+                                                  Image.NEAREST).convert("RGB")
+        self.image.paste(picture, xy)
+        self.pictures.append((xy[0], xy[1], picture))
 
     def rect(self, box: tuple[float, float, float, float], colour: tuple[int, int, int] = (150, 110, 60)) -> None:
         ImageDraw.Draw(self.image).rectangle(box, outline=colour, width=2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import shutil
 import statistics
 import time
@@ -24,6 +25,7 @@ from PIL import Image
 from eval.ocr.documents import CONTRACT_DEFECT_CHECKS, LICENCE_DEFECT_CHECKS
 from eval.ocr.generate import Sample, generate_samples, write_samples
 from eval.ocr.invoices import DEFECT_CHECKS
+from eval.ocr.photos import generate_photo_samples
 from ocr.batch import verify_batch
 from ocr.engine import EngineConfig, build_engine
 from ocr.pipeline import VerifyOptions, verify_document
@@ -53,11 +55,13 @@ def compare_fields(sample: Sample, fields: dict[str, Any]) -> dict[str, bool]:
     return out
 
 
-def run_evaluation(count: int, seed: int, out_dir: Path, config: EngineConfig, workers: int = 2) -> dict:
+def run_evaluation(count: int, seed: int, out_dir: Path, config: EngineConfig, workers: int = 2,
+                   photos: bool = False, timed: int = 16) -> dict:
+    """``photos`` evaluates the phone-photo set (eval/ocr/photos.py) instead of the flat one."""
     set_dir, seen_dir = out_dir / "set", out_dir / "seen"
     for directory in (set_dir, seen_dir, out_dir / "annotated"):
         shutil.rmtree(directory, ignore_errors=True)
-    samples = generate_samples(count, seed, TODAY)
+    samples = generate_photo_samples(count, seed, TODAY) if photos else generate_samples(count, seed, TODAY)
     write_samples(samples, set_dir)
     options = VerifyOptions(today=TODAY, seen_dir=seen_dir)
     by_file = {s.file: s for s in samples}
@@ -71,7 +75,8 @@ def run_evaluation(count: int, seed: int, out_dir: Path, config: EngineConfig, w
             results[item.path.name] = item.result.to_json() if item.result else {"error": item.error}
     wall = time.perf_counter() - started
     report = _score(samples, by_file, results)
-    report["summary"].update(_timing(samples, set_dir, config, options))
+    report["summary"].update(_timing(samples, set_dir, config, options, timed))
+    report["summary"]["set"] = "photo" if photos else "flat"
     report["summary"]["batch_wall_s"] = round(wall, 1)
     report["summary"]["workers"] = workers
     _annotate_examples(samples, set_dir, out_dir / "annotated", config, options)
@@ -100,13 +105,21 @@ def _score(samples: list[Sample], by_file: dict[str, Sample], results: dict[str,
     per_field: dict[str, list[bool]] = defaultdict(list)
     caught, missed, clean, alarms, errors = 0, [], 0, [], []
     type_correct = 0
+    others = others_retake = 0
     checks_total = checks_alarm = 0
     for sample in samples:
         result = results.get(sample.file, {})
         if "error" in result:
+            if sample.kind == "other" and "请重新拍摄" in result["error"]:
+                others, others_retake = others + 1, others_retake + 1  # nothing legible: asked to retake
+                continue
             errors.append({"file": sample.file, "error": result["error"]})
             continue
         type_correct += result["doc_type"] == sample.kind
+        if sample.kind == "other":  # no document: the client must be asked to retake, nothing else
+            others += 1
+            others_retake += result["verdict"] == "retake"
+            continue
         for name, ok in compare_fields(sample, result["fields"]).items():
             per_field[name].append(ok)
         statuses = {c["name"]: c["status"] for c in result["checks"]}
@@ -125,6 +138,9 @@ def _score(samples: list[Sample], by_file: dict[str, Sample], results: dict[str,
                 alarms.append({"file": sample.file, "checks": unexplained})
     all_fields = [ok for oks in per_field.values() for ok in oks]
     planted = sum(len(s.defects) for s in samples)
+    qr_results = [r for s in samples if s.kind == "invoice" for r in [results.get(s.file, {})] if "checks" in r]
+    qr_read = sum(any(c["name"] == "qr_match" and "未能读取" not in c["detail"] for c in r["checks"])
+                  for r in qr_results)
     summary = {
         "documents": len(samples),
         "errors": len(errors),
@@ -136,6 +152,9 @@ def _score(samples: list[Sample], by_file: dict[str, Sample], results: dict[str,
         "clean_documents": clean,
         "false_alarm_rate": round(len(alarms) / max(clean, 1), 4),
         "unexplained_warn_or_fail_checks": round(checks_alarm / max(checks_total, 1), 4),
+        "not_documents": others,
+        "not_documents_asked_to_retake": others_retake,
+        "qr_decode_rate": round(qr_read / max(len(qr_results), 1), 4),
     }
     return {
         "summary": summary,
@@ -160,12 +179,13 @@ def _field_misses(samples: list[Sample], results: dict[str, Any]) -> list[dict]:
     return misses
 
 
-def _timing(samples: list[Sample], set_dir: Path, config: EngineConfig, options: VerifyOptions) -> dict:
+def _timing(samples: list[Sample], set_dir: Path, config: EngineConfig, options: VerifyOptions,
+            timed: int = 16) -> dict:
     """Pipeline vs raw engine on the same images, one process, interleaved to cancel CPU drift."""
     engine = build_engine(config)
     options = replace(options, seen_dir=None)
     # Images only: a PDF's text layer needs no engine at all, so it has no raw time to compare with.
-    picked = [s for s in samples if not s.data.startswith(b"%PDF")][:16]
+    picked = [s for s in samples if not s.data.startswith(b"%PDF") and s.kind != "other"][:timed]
     engine.recognise(np.asarray(Image.open(io.BytesIO(picked[0].data)).convert("RGB")))  # warm-up
     raw, full, overhead = [], [], []
     for i, sample in enumerate(picked):
@@ -188,6 +208,7 @@ def _timing(samples: list[Sample], set_dir: Path, config: EngineConfig, options:
         # pipeline that is not the engine, which does not depend on the machine's load as much.
         "time_ratio_median": round(statistics.median(f / r for f, r in zip(full, raw, strict=True)), 3),
         "pipeline_overhead_ms_per_page": round(1000 * statistics.mean(overhead), 1),
+        "pipeline_s_p95": round(sorted(full)[max(0, math.ceil(0.95 * len(full)) - 1)], 3),
     }
 
 

@@ -41,7 +41,12 @@ def extract_contract(tokens: list[Token], pages: list[Page]) -> Extraction:
     _term(tokens, ex)
     text = "".join(t.text for t in tokens)
     ex.facts["clauses_missing"] = [name for name, rx in CLAUSES.items() if not re.search(rx, text)]
-    ex.facts["seals"] = sum(count_red_seals(page.image) for page in pages)
+    per_page = [count_red_seals(page.image) for page in pages]
+    ex.facts["seals"] = sum(per_page)
+    # The signature page: where the seals are, else where the 盖章/签字 lines are (1-based).
+    sealed = [i + 1 for i, n in enumerate(per_page) if n]
+    signing = sorted({t.source.page + 1 for t in tokens if re.search("盖章|签字|签名|代表人", t.text)})
+    ex.facts["signature_page"] = (sealed or signing or [None])[-1]
     # A representative's name after 代表人/签字 is the nearest thing to a signature OCR can see.
     ex.facts["signatures"] = sum(
         1 for t in tokens if re.search(r"(?:代表人|签字|签名)[:：]\s*[\u4e00-\u9fff]{2,4}$", t.text)

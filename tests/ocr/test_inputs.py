@@ -39,6 +39,10 @@ def test_type_is_decided_by_content_not_name(tmp_path) -> None:
     assert load_pages(renamed.read_bytes(), LIMITS)[0].image.shape == (48, 64, 3)
     with pytest.raises(DocumentRejected, match="无法识别的文件类型"):
         sniff(b"PK\x03\x04 this is a zip renamed to invoice.pdf")
+    from ocr.einvoice import read_einvoice
+
+    with pytest.raises(DocumentRejected, match=r"损坏|无法识别的文件类型"):
+        read_einvoice(b"PK\x03\x04 this is a zip renamed to invoice.pdf", LIMITS)
 
 
 def _image_pdf() -> bytes:

@@ -17,14 +17,15 @@ from ui.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, settings_fro
 app = typer.Typer(no_args_is_help=True)
 
 STATUS_CN = {"pass": "通过", "warn": "需人工", "fail": "不通过"}
-VERDICT_CN = {"pass": "通过", "review": "需人工复核", "fail": "不通过"}
+VERDICT_CN = {"pass": "通过", "review": "需人工复核", "fail": "不通过",
+              "retake": "非发票、合同或营业执照，请重新拍摄或上传"}
 
 
 @app.command("verify")
 def verify(
     files: Annotated[list[Path], typer.Argument(help="Invoice, contract or licence: image or PDF.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, one per line.")] = False,
-    applicant: Annotated[str | None, typer.Option(help="The applicant's name, compared with the buyer.")] = None,
+    applicant: Annotated[str | None, typer.Option(help="The applicant: buyer, seller or a party.")] = None,
     annotate: Annotated[Path | None, typer.Option(help="Write annotated page images to this directory.")] = None,
 ) -> int:
     """Read each file, extract its fields and run the preliminary checks.
