@@ -62,3 +62,26 @@ def test_an_uploaded_invoice_photo_is_checked_and_kept_with_the_session(
         assert upload.meta == {"attachment": "发票照片.jpg"}
     finally:
         engine.dispose()
+
+
+def test_an_invoice_of_another_company_fails_the_applicant_check_in_a_lead_conversation(
+        database_url: str, answerer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    invoice = invoice_sample(random.Random(12), date.today(), None, PHOTO)
+    settings = load_settings(assistant_data_dir=tmp_path, database_url=database_url)
+    engine = make_engine(database_url)
+    try:
+        manager = build_dialogue_manager(settings, answerer=answerer, engine=engine)
+        user = f"u-{uuid.uuid4().hex[:10]}"
+        manager.reply(IncomingMessage("test", user, "s1", "我们想贷300万"))
+        manager.reply(IncomingMessage("test", user, "s1", "温州不相干贸易有限公司"))
+        reply = manager.reply(IncomingMessage("test", user, "s1", attachment=Attachment(
+            "发票.jpg", "image/jpeg", data=invoice.data)))
+        with session_factory(engine)() as db:
+            document = db.get(Document, reply.document_id)
+            assert document is not None
+            checks = {c["name"]: c for c in document.result["checks"]}
+        assert checks["applicant"]["status"] == "fail", checks["applicant"]
+        assert "温州不相干贸易有限公司" in checks["applicant"]["detail"]
+        assert document.verdict != "pass"
+    finally:
+        engine.dispose()
