@@ -7,13 +7,14 @@ there is a change here only. The OCR engine loads on the first upload, not at st
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from assistant.settings import Settings
+from assistant.clock import Clock, local_date, system_clock
 
 
 class DocumentCheckUnavailable(Exception):
@@ -62,32 +63,28 @@ class _LazyEngine:
 
 class OcrPipelineVerifier:
     """The document check. ``annotate`` also draws the boxes and labels on each page, for channels
-    that can show images (the widget, the console); the terminal chat cannot."""
+    that can show images (the widget, the console); the terminal chat cannot.
 
-    def __init__(self, settings: Settings, *, annotate: bool = False) -> None:
-        self.settings = settings
-        self.annotate = annotate
+    Built by ``assistant.wiring.build_verifier`` from settings; the invoice-age check counts days
+    in the bank's time zone from the clock passed in, not the server's local date.
+    """
+
+    def __init__(self, engine_config: Any, options: Any, *, annotate: bool = False,
+                 timezone: ZoneInfo, clock: Clock = system_clock) -> None:
+        self.engine_config, self.options, self.annotate = engine_config, options, annotate
+        self.clock, self.timezone = clock, timezone
         self._engine: _LazyEngine | None = None
 
     def verify(self, path: Path) -> DocumentCheck:
         try:
-            from ocr.engine import EngineConfig
             from ocr.errors import DocumentRejected, OcrError
-            from ocr.inputs import InputLimits
-            from ocr.pipeline import VerifyOptions, verify_document
+            from ocr.pipeline import verify_document
         except ImportError as exc:
             raise DocumentCheckUnavailable(f"ocr.pipeline is not available: {exc}") from exc
-        s = self.settings
         if self._engine is None:
-            self._engine = _LazyEngine(EngineConfig(name=s.ocr_engine, threads=s.ocr_threads or -1,
-                                                    paddle_det_dir=s.ocr_paddle_det_dir,
-                                                    paddle_rec_dir=s.ocr_paddle_rec_dir,
-                                                    paddle_cls_dir=s.ocr_paddle_cls_dir))
-        options = VerifyOptions(
-            limits=InputLimits(max_bytes=s.ocr_max_upload_mb * 1024 * 1024, max_pixels=s.ocr_max_pixels,
-                               max_pages=s.ocr_max_pages),
-            max_age_days=s.ocr_invoice_max_age_days, seen_dir=s.assistant_data_dir / "ocr",
-            annotate_dir=path.parent / "annotated" if self.annotate else None)
+            self._engine = _LazyEngine(self.engine_config)
+        options = replace(self.options, today=local_date(self.clock(), self.timezone),
+                          annotate_dir=path.parent / "annotated" if self.annotate else None)
         try:
             result = verify_document(path, self._engine, options)
         except DocumentRejected as exc:

@@ -13,12 +13,10 @@ import time
 import uuid
 from pathlib import Path
 
-from assistant.cli.kb_cmd import DEMO_DIR
-from assistant.dialogue import IncomingMessage, build_dialogue_manager
+from assistant.dialogue import IncomingMessage
 from assistant.settings import Settings, load_settings
 from assistant.store.db import upgrade_schema
-from knowledge_base.ingest import ingest
-from knowledge_base.store import KnowledgeBaseStore
+from assistant.wiring import build_dialogue_manager
 
 RESULTS = Path(__file__).parent / "results" / "bench_turns.json"
 SCRIPT = ["你好", "科技贷最多能贷多少？", "我要投诉", "杭州明远科技有限公司", "跳过", "张伟", "13912345678", "贷款",
@@ -30,9 +28,6 @@ SCRIPT = ["你好", "科技贷最多能贷多少？", "我要投诉", "杭州明
 
 def run(settings: Settings, rounds: int = 10) -> dict:
     """Play SCRIPT ``rounds`` times as new clients; p50/p95/max per turn and the raw timings (ms)."""
-    store = KnowledgeBaseStore(settings.kb_dir)
-    if not store.exists(settings.default_kb):
-        ingest(store, settings.default_kb, [DEMO_DIR / "handbook"], glossary_path=DEMO_DIR / "synonyms.yaml")
     upgrade_schema(settings.sqlalchemy_url)
     manager = build_dialogue_manager(settings)
     timings: list[float] = []
@@ -40,7 +35,7 @@ def run(settings: Settings, rounds: int = 10) -> dict:
         user = f"bench-{uuid.uuid4().hex[:8]}"
         for text in SCRIPT:
             started = time.perf_counter()
-            manager.handle(IncomingMessage("bench", user, "s1", text))
+            manager.reply(IncomingMessage("bench", user, "s1", text))
             timings.append((time.perf_counter() - started) * 1000)
     ordered = sorted(timings)
     return {"turns": len(ordered), "p50_ms": round(statistics.median(ordered), 1),

@@ -13,18 +13,13 @@ from tqdm import tqdm
 
 from assistant.answering.service import build_answerer
 from assistant.settings import Settings
+from assistant.wiring import ensure_default_kb
 from eval import kb_eval, llm_eval
-from knowledge_base.ingest import ingest
-from knowledge_base.store import KnowledgeBaseStore
-
-DEMO_DIR = Path(__file__).resolve().parents[1] / "knowledge_base" / "demo"
 
 
 def ensure_demo(settings: Settings, name: str) -> None:
     """The demo handbook is ingested when the default knowledge base is missing (a fresh clone)."""
-    store = KnowledgeBaseStore(settings.kb_dir)
-    if not store.exists(name) and name == settings.default_kb:
-        ingest(store, name, [DEMO_DIR / "handbook"], glossary_path=DEMO_DIR / "synonyms.yaml")
+    ensure_default_kb(settings, name)
 
 
 def evaluate(settings: Settings, dataset: Path, kb: str | None = None, progress: bool = True) -> dict[str, Any]:

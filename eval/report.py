@@ -121,7 +121,7 @@ def step_bench_kb(opts: Options) -> dict[str, Any]:
 
 
 def step_ocr(opts: Options) -> dict[str, Any]:
-    from assistant.cli.ocr_cmd import engine_config
+    from assistant.wiring import ocr_engine_config as engine_config
     from eval.ocr.run import run_evaluation
 
     report = run_evaluation(count=opts.ocr_count, seed=7, out_dir=opts.out / "ocr", config=engine_config(

@@ -1,16 +1,16 @@
 """The ASGI app factory: one app with the REST API, web widget, staff console and WeChat bridge.
 
-``create_app(settings)`` builds the dialogue manager, the database session factory, the token
-signer and the notifier once and hands them to the routers; nothing is global, so tests build as
-many apps as they like and a worker process builds exactly one.
+``create_app(settings)`` builds the dialogue manager (``assistant.wiring``), the database session
+factory, the token signer and the notifier once, then mounts the channels — REST, WeChat, the
+widget — each built from the one ``on_message`` callback, and the staff routes. Nothing is
+global, so tests build as many apps as they like and a worker process builds exactly one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,10 +19,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from assistant.answering.service import QuestionAnswerer
-from assistant.dialogue import DialogueManager, build_dialogue_manager
-from assistant.documents import DocumentVerifier, OcrPipelineVerifier
+from assistant.clock import Clock, system_clock
+from assistant.dialogue import DialogueManager
+from assistant.documents import DocumentVerifier
 from assistant.settings import Settings
 from assistant.store.db import make_engine, session_factory, upgrade_schema
+from assistant.wiring import build_dialogue_manager, build_verifier
+from ui.channels import rest, wechat
 from ui.errors import install_error_handlers
 from ui.notify import Notifier
 from ui.security import Signer, load_secret
@@ -35,19 +38,19 @@ WIDGET_PATH, CONSOLE_PATH = "/widget", "/console"
 
 def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, engine: Engine | None = None,
                manager: DialogueManager | None = None, verifier: DocumentVerifier | None = None,
-               clock: Callable[[], datetime] | None = None, with_widget: bool = True) -> FastAPI:
-    from ui.routes import chat, console, files, health, staff, wechat
+               clock: Clock | None = None, with_widget: bool = True) -> FastAPI:
+    from ui.routes import console, files, health, staff
 
     engine = engine or make_engine(settings.sqlalchemy_url)
     upgrade_schema(settings.sqlalchemy_url, engine)
     manager = manager or build_dialogue_manager(settings, answerer=answerer, engine=engine, clock=clock,
-                                                verifier=verifier or OcrPipelineVerifier(settings, annotate=True))
+                                                verifier=verifier or build_verifier(settings, annotate=True))
     services = Services(
         settings=settings, manager=manager, sessions=session_factory(engine),
         signer=Signer(load_secret(settings), settings.staff_token_ttl_min * 60),
         notifier=Notifier(settings.notify_webhook_url, settings.notify_retries, settings.notify_backoff_s,
                           settings.public_base_url),
-        timezone=ZoneInfo(settings.timezone))
+        timezone=ZoneInfo(settings.timezone), clock=clock or system_clock)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -59,16 +62,17 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
     app.state.services = services
     install_error_handlers(app, settings.service_hotline)
     app.include_router(health.router)
-    app.include_router(chat.router)
+    # The client channels: each owns its routes and renders the same turn events its own way.
+    app.include_router(rest.build_router(services.on_message, services))
+    app.include_router(wechat.build_router(services.on_message, services))
     app.include_router(files.router)
     app.include_router(staff.router)
     app.include_router(console.router)
-    app.include_router(wechat.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if with_widget:
-        from ui.widget import mount_widget
+        from ui.channels.widget import mount_widget
 
-        app = mount_widget(app, services, WIDGET_PATH)
+        app = mount_widget(app, services.on_message, services, WIDGET_PATH)
     app.state.ready = True
     return app
 

@@ -25,6 +25,11 @@ class ApiError(Exception):
         self.status, self.key, self.lang, self.values = status, key, lang, values
 
 
+# The edge maps the product's error codes (``AssistantError.code``) to HTTP statuses; domain errors
+# carry no status of their own.
+STATUS_BY_CODE = {"bad_input": 400, "database_unavailable": 503, "config": 500}
+
+
 def error_response(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": text}, status_code=status, headers=headers)
 
@@ -42,7 +47,7 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
 
     @app.exception_handler(UserError)
     async def _user(request: Request, exc: UserError) -> JSONResponse:
-        return error_response(400, str(exc))
+        return error_response(STATUS_BY_CODE.get(exc.code, 400), str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -56,12 +61,13 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
         text = message(key, request_language(request)) if key else str(exc.detail)
         return error_response(exc.status_code, text)
 
-    from ui.services import DatabaseUnavailable
+    from assistant.dialogue.retry import DatabaseUnavailable
 
     @app.exception_handler(DatabaseUnavailable)
     async def _busy(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
         log.error("turn refused, database unavailable after retries: %s", exc)
-        return error_response(503, message("busy", request_language(request)), {"Retry-After": "5"})
+        return error_response(STATUS_BY_CODE[exc.code], message(exc.message_key or "busy", request_language(request)),
+                              {"Retry-After": "5"})
 
     @app.exception_handler(OSError)
     async def _disk(request: Request, exc: OSError) -> JSONResponse:

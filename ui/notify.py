@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from assistant.dialogue import Reply
+from assistant.dialogue.messages import LeadSubmitted, TicketRegistered
 from assistant.privacy import mask_text
 
 log = logging.getLogger(__name__)
@@ -31,27 +32,28 @@ class Notifier:
         """Alert when this turn produced a hot lead or an urgent ticket; returns the pending post."""
         if not self.url:
             return None
-        data = reply.data or {}
-        if data.get("lead") and data.get("tier") == "hot":
-            text = self._hot_lead(data)
-        elif data.get("ticket") and data.get("urgent"):
-            text = self._urgent_complaint(data)
-        else:
+        text = None
+        for event in reply.events:
+            if isinstance(event, LeadSubmitted) and event.tier == "hot":
+                text = self._hot_lead(event)
+            elif isinstance(event, TicketRegistered) and event.urgent:
+                text = self._urgent_complaint(event)
+        if text is None:
             return None
         return self._pool.submit(self.post, {"msgtype": "markdown", "markdown": {"content": text}})
 
     def _link(self, path: str) -> str:
         return f"\n[在控制台查看]({self.public_url.rstrip('/')}{path})" if self.public_url else ""
 
-    def _hot_lead(self, data: dict[str, Any]) -> str:
-        products = "、".join(data.get("products") or []) or "—"
-        return (f"**新的高意向融资线索** #{data['lead']}\n> 评分：{data.get('score')}（{data.get('tier')}）\n"
-                f"> 推荐产品：{products}\n> 回访时限：{data.get('sla_due_at') or '—'}"
-                + self._link(f"/console/leads/{data['lead']}"))
+    def _hot_lead(self, lead: LeadSubmitted) -> str:
+        products = "、".join(lead.products) or "—"
+        due = lead.sla_due_at.isoformat() if lead.sla_due_at else "—"
+        return (f"**新的高意向融资线索** #{lead.lead_id}\n> 评分：{lead.score}（{lead.tier}）\n"
+                f"> 推荐产品：{products}\n> 回访时限：{due}" + self._link(f"/console/leads/{lead.lead_id}"))
 
-    def _urgent_complaint(self, data: dict[str, Any]) -> str:
-        return (f"**加急投诉** {data['ticket']}\n> 处理时限：{data.get('due_at') or '—'}\n> 请尽快联系客户"
-                + self._link(f"/console/complaints/{data['ticket']}"))
+    def _urgent_complaint(self, ticket: TicketRegistered) -> str:
+        return (f"**加急投诉** {ticket.number}\n> 处理时限：{ticket.due_at.isoformat()}\n> 请尽快联系客户"
+                + self._link(f"/console/complaints/{ticket.number}"))
 
     def post(self, payload: dict[str, Any]) -> bool:
         """POST with retries; True when the robot accepted it (HTTP 2xx and errcode 0)."""

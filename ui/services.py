@@ -1,51 +1,23 @@
-"""Everything the routes share, built once by the app factory and passed in (no module globals)."""
+"""Everything the channels share, built once by the app factory and passed in (no module globals)."""
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assistant.dialogue import DialogueManager, IncomingMessage, Reply
+from assistant.clock import Clock, system_clock
+from assistant.dialogue import DialogueManager, IncomingMessage, Reply, TurnEvent, final_reply
 from assistant.settings import Settings
-from ui.documents import document_json, latest_document
+from assistant.store.models import Document
+from ui.documents import document_json
 from ui.notify import Notifier
 from ui.security import Signer
-
-log = logging.getLogger(__name__)
-# A turn is one transaction, so a turn that lost its database connection (PostgreSQL restarting, a
-# worker's pooled connection cut, SQLite busy past its timeout) rolled back whole and can run again.
-RETRY_DELAYS_S = (0.2, 0.4, 0.8, 1.6, 3.2)
-
-
-class DatabaseUnavailable(Exception):
-    """The store did not answer after the retries; the client gets a 503 saying to try again."""
-
-
-def transient(exc: BaseException) -> bool:
-    return isinstance(exc, OperationalError | InterfaceError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated)
-
-
-def with_retries(work: Callable[[], Reply]) -> Reply:
-    for delay in (*RETRY_DELAYS_S, None):
-        try:
-            return work()
-        except DBAPIError as exc:
-            if not transient(exc):
-                raise
-            if delay is None:
-                raise DatabaseUnavailable(str(exc.orig)[:200]) from exc
-            log.warning("database unavailable (%s); retrying the turn in %.1fs", type(exc.orig).__name__, delay)
-            time.sleep(delay)
-    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -56,41 +28,40 @@ class Services:
     signer: Signer
     notifier: Notifier
     timezone: ZoneInfo
+    clock: Clock = system_clock  # the same clock the dialogue manager reads
     # Slow turns (OCR, LLM) for channels that must answer within a deadline run here.
     background: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="turn"))
-    extras: dict[str, Any] = field(default_factory=dict)  # channel-specific state (WeChat client, dedupe)
+
+    def on_message(self, message: IncomingMessage) -> Iterator[TurnEvent]:
+        """One turn on any channel: the dialogue pipeline's events; staff are alerted to what it produced."""
+        for event in self.manager.handle(message):
+            if isinstance(event, Reply):
+                self.notifier.after_turn(event)
+            yield event
 
     def handle(self, message: IncomingMessage) -> Reply:
-        """One turn on any channel: the dialogue manager, then staff alerts for what it produced."""
-        reply = with_retries(lambda: self.manager.handle(message))
-        self.notifier.after_turn(reply)
-        return reply
+        """``on_message`` for channels that show only the final reply."""
+        return final_reply(self.on_message(message))
 
-    def document_of(self, message: IncomingMessage) -> dict[str, Any] | None:
-        """The check list and annotated pages of the document this session just uploaded."""
+    def document(self, document_id: int | None) -> dict[str, Any] | None:
+        """The check list and annotated pages of the document a turn stored (``Reply.document_id``)."""
+        if document_id is None:
+            return None
         with self.sessions() as db:
-            document = latest_document(db, message.channel, message.user_id, message.session_id)
+            document = db.get(Document, document_id)
             return document_json(document, self.file_link) if document is not None else None
+
+    def annotated_pages(self, document_id: int | None) -> list[Path]:
+        """The annotated page images of a stored document, read from the server's own record of it."""
+        if document_id is None:
+            return []
+        with self.sessions() as db:
+            document = db.get(Document, document_id)
+            pages = (document.result or {}).get("annotated", []) if document is not None else []
+        return [Path(p) for p in pages if Path(p).is_file()]
 
     def file_link(self, path: str) -> str:
         return f"/files/{self.signer.file_token(path)}"
-
-    def stream(self, message: IncomingMessage) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Events of one turn for SSE. The dialogue manager has no token stream yet, so the whole
-        reply is one ``reply`` event; when it gains ``handle_stream``, ``delta`` events come first."""
-        streaming = getattr(self.manager, "handle_stream", None)
-        if streaming is None:
-            yield "reply", self.handle(message).to_json()
-            return
-        reply = None
-        for item in streaming(message):
-            if isinstance(item, Reply):
-                reply = item
-            else:
-                yield "delta", {"text": str(item)}
-        if reply is not None:
-            self.notifier.after_turn(reply)
-            yield "reply", reply.to_json()
 
     def close(self) -> None:
         self.background.shutdown(wait=False, cancel_futures=True)

@@ -76,7 +76,7 @@ class LlmComposer:
         yield from self._run(turn, stream=True)
 
     def _run(self, turn: Turn, stream: bool) -> Iterator[str | LlmComposition]:
-        fallback = self.extractive.compose(turn.query, turn.lang)
+        fallback = turn.prepared or self.extractive.compose(turn.query, turn.lang)
         if not fallback.grounded:
             self._count("extractive_only")
             yield _as_llm(fallback)

@@ -50,6 +50,9 @@ class Answer:
     reason: str = ""
     composer: str = "extractive"  # "llm" when the model's checked reply is the answer
     fallback_reason: str = ""  # why the model's reply was replaced by the extractive answer
+    # The extractive composition behind an extractive answer: handed back as ``prepared`` so a
+    # model-written answer to the same question does not retrieve again. Not part of the JSON.
+    composition: Composition | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict:
         return {
@@ -94,14 +97,15 @@ class QuestionAnswerer:
         """Whether answers are written by a model, so streaming them is worth it."""
         return isinstance(self.composer, TurnComposer)
 
-    def answer(self, question: str, history: list[str] | None = None, *, use_llm: bool = True) -> Answer:
+    def answer(self, question: str, history: list[str] | None = None, *, use_llm: bool = True,
+               prepared: Answer | None = None) -> Answer:
         """Answer one question; ``history`` is the client's earlier messages, newest last.
 
         ``use_llm=False`` gives the extractive answer even when a model is configured: routing
         needs to know whether the documents answer a message, not a model's phrasing of it.
         """
         started = time.perf_counter()
-        turn, early = self._prepare(question, history)
+        turn, early = self._prepare(question, history, prepared)
         extractive = getattr(self.composer, "extractive", None)
         if early is not None:
             composition = early
@@ -113,10 +117,14 @@ class QuestionAnswerer:
             composition = self.composer.compose(turn.query, turn.lang)
         return self._answer(turn, composition, started)
 
-    def stream(self, question: str, history: list[str] | None = None) -> Iterator[StreamEvent]:
-        """The answer as it is written: ``delta`` events, then one ``final`` event (always)."""
+    def stream(self, question: str, history: list[str] | None = None,
+               prepared: Answer | None = None) -> Iterator[StreamEvent]:
+        """The answer as it is written: ``delta`` events, then one ``final`` event (always).
+
+        ``prepared``: the extractive answer to the same question and history, when routing made one.
+        """
         started = time.perf_counter()
-        turn, early = self._prepare(question, history)
+        turn, early = self._prepare(question, history, prepared)
         if early is not None or not isinstance(self.composer, TurnComposer):
             composition = early or self.composer.compose(turn.query, turn.lang)
             yield StreamEvent("final", answer=self._answer(turn, composition, started))
@@ -134,7 +142,8 @@ class QuestionAnswerer:
         yield StreamEvent("final", answer=answer,
                           retracted=bool(shown) and not answer.answer.startswith("".join(shown).strip()))
 
-    def _prepare(self, question: str, history: list[str] | None) -> tuple[Turn, Composition | None]:
+    def _prepare(self, question: str, history: list[str] | None,
+                 prepared: Answer | None = None) -> tuple[Turn, Composition | None]:
         """The turn to compose, or the reply already decided (guard, empty question)."""
         deadline = time.monotonic() + self.turn_deadline_s
         question = question.strip()
@@ -153,7 +162,8 @@ class QuestionAnswerer:
             return turn, Composition(self.messages.out_of_scope(lang), False, [], "empty")
         # Overlong messages are answered from their beginning; the rest is usually pasted noise.
         head = question[:MAX_QUESTION_CHARS]
-        return Turn(head, self.with_context(head, turn.history), lang, turn.history, deadline), None
+        reuse = prepared.composition if prepared is not None and prepared.composer == "extractive" else None
+        return Turn(head, self.with_context(head, turn.history), lang, turn.history, deadline, reuse), None
 
     def _answer(self, turn: Turn, composition: Composition, started: float) -> Answer:
         citations = [h.to_citation() for h in composition.hits] if composition.grounded else []
@@ -167,6 +177,7 @@ class QuestionAnswerer:
             reason=composition.reason,
             composer=getattr(composition, "composer", "extractive"),
             fallback_reason=getattr(composition, "fallback_reason", ""),
+            composition=composition,
         )
 
     def with_context(self, question: str, history: list[str]) -> str:

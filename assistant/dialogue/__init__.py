@@ -1,6 +1,6 @@
-"""The dialogue manager: one ``IncomingMessage`` in, one ``Reply`` out, all state in the store."""
+"""The dialogue manager: one ``IncomingMessage`` in, the turn's events out, all state in the store."""
 
-from assistant.dialogue.manager import DialogueManager, build_dialogue_manager
-from assistant.dialogue.messages import Attachment, IncomingMessage, Reply
+from assistant.dialogue.messages import Attachment, Delta, IncomingMessage, Reply
+from assistant.dialogue.pipeline import DialogueManager, TurnEvent, final_reply
 
-__all__ = ["Attachment", "DialogueManager", "IncomingMessage", "Reply", "build_dialogue_manager"]
+__all__ = ["Attachment", "Delta", "DialogueManager", "IncomingMessage", "Reply", "TurnEvent", "final_reply"]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from assistant.calendar import BusinessCalendar
 from assistant.complaints.tickets import Complainant, register_ticket, withdraw_ticket
-from assistant.dialogue.messages import Reply
+from assistant.dialogue.messages import LeadSubmitted, Reply, TicketRegistered
+from assistant.flows.state import FlowProgress
 from assistant.leads.products import ProductMatcher
 from assistant.leads.scorecard import LeadScore, Scorecard
 from assistant.privacy import mask_mobile
@@ -29,7 +29,7 @@ class FlowActions:
     timezone: ZoneInfo
     hotline: str
 
-    def run(self, name: str, db: Session, conversation: Conversation, state: dict[str, Any],
+    def run(self, name: str, db: Session, conversation: Conversation, state: FlowProgress,
             now: datetime) -> Reply:
         return getattr(self, name)(db, conversation, state, now)
 
@@ -37,12 +37,12 @@ class FlowActions:
         return moment.astimezone(self.timezone).strftime("%Y-%m-%d %H:%M")
 
     # complaints -------------------------------------------------------------------------------
-    def register_complaint(self, db: Session, conversation: Conversation, state: dict[str, Any],
+    def register_complaint(self, db: Session, conversation: Conversation, state: FlowProgress,
                            now: datetime) -> Reply:
         who = Complainant(conversation.channel, conversation.user_id, conversation.id)
-        ticket = register_ticket(db, who, state["slots"], state.get("urgent", []), now,
+        ticket = register_ticket(db, who, state.slots, state.urgent, now,
                                  now.astimezone(self.timezone))
-        lang = state["lang"]
+        lang = state.lang
         due = self._local(ticket.due_at)[:10]
         mobile = mask_mobile(ticket.mobile)
         if lang == "en":
@@ -63,13 +63,14 @@ class FlowActions:
                 lines.append("您的投诉已标记为加急，工作人员会尽快与您联系。")
             lines.append("如对处理结果有异议，可申请复核，也可拨打银行业保险业消费者投诉热线12378，或向当地金融监管部门反映。")
         return Reply("\n".join(lines), route="complaint", language=lang,
-                     data={"ticket": ticket.number, "urgent": ticket.urgent, "due_at": ticket.due_at.isoformat()})
+                     data={"ticket": ticket.number, "urgent": ticket.urgent, "due_at": ticket.due_at.isoformat()},
+                     events=[TicketRegistered(ticket.number, ticket.urgent, ticket.due_at)])
 
-    def withdraw_complaint(self, db: Session, conversation: Conversation, state: dict[str, Any],
+    def withdraw_complaint(self, db: Session, conversation: Conversation, state: FlowProgress,
                            now: datetime) -> Reply:
         who = Complainant(conversation.channel, conversation.user_id, conversation.id)
-        number, lang = state["slots"]["ticket_number"], state["lang"]
-        ticket = withdraw_ticket(db, number, who, state["slots"]["reason"], now)
+        number, lang = state.slots["ticket_number"], state.lang
+        ticket = withdraw_ticket(db, number, who, state.slots["reason"], now)
         if ticket is None:
             text = (f"没有找到您名下可撤销的工单 {number}，请核对工单号，或回复“转人工”。" if lang == "zh" else
                     f"I couldn't find an open ticket {number} of yours; please check the number or reply \"human\".")
@@ -79,8 +80,8 @@ class FlowActions:
         return Reply(text, route="withdraw_complaint", language=lang, data={"withdrawn": number})
 
     # leads ------------------------------------------------------------------------------------
-    def submit_lead(self, db: Session, conversation: Conversation, state: dict[str, Any], now: datetime) -> Reply:
-        slots, lang = state["slots"], state["lang"]
+    def submit_lead(self, db: Session, conversation: Conversation, state: FlowProgress, now: datetime) -> Reply:
+        slots, lang = state.slots, state.lang
         score = self.scorecard.score(slots)
         suggestions = self.products.suggest(slots)
         citations = [s.citation for s in suggestions if s.citation]
@@ -88,8 +89,8 @@ class FlowActions:
         if slots.get("consent") is False:
             # No consent: nothing is handed over, and the personal details are not kept in the flow state.
             for key in PERSONAL_SLOTS:
-                state["slots"].pop(key, None)
-                state["display"].pop(key, None)
+                state.slots.pop(key, None)
+                state.display.pop(key, None)
             text = ("好的，您的信息不会提供给客户经理。" if lang == "zh" else
                     "Understood — your details will not be passed to a relationship manager. ")
             text += self._self_service(lang, names)
@@ -111,12 +112,13 @@ class FlowActions:
         data = {"lead": lead.id, "tier": score.tier, "score": score.score, "knocked_out": score.knocked_out,
                 "products": [s.name for s in suggestions],
                 "sla_due_at": lead.sla_due_at.isoformat() if lead.sla_due_at else None}
+        submitted = LeadSubmitted(lead.id, score.tier, score.score, tuple(data["products"]), lead.sla_due_at)
         if score.knocked_out:
             text = (f"感谢您的信息。按本行规定，{score.knocked_out}的企业暂不能通过线上受理融资申请，"
                     f"如有疑问可拨打{self.hotline}。" if lang == "zh" else
                     f"Thank you. Under our rules we cannot take an online financing request in this case "
                     f"({score.knocked_out}); please call {self.hotline} with any questions.")
-            return Reply(text, route="lead", language=lang, data=data)
+            return Reply(text, route="lead", language=lang, data=data, events=[submitted])
         text = self._products_line(lang, names)
         if score.queued and lead.sla_due_at is not None:
             mobile = mask_mobile(lead.mobile)
@@ -127,7 +129,7 @@ class FlowActions:
                      f"by {due}.")
         else:
             text += self._self_service(lang, "")
-        return Reply(text, citations=citations, route="lead", language=lang, data=data)
+        return Reply(text, citations=citations, route="lead", language=lang, data=data, events=[submitted])
 
     def _sla_due(self, score: LeadScore, now: datetime) -> datetime | None:
         local = now.astimezone(self.timezone)

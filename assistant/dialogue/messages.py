@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -23,6 +24,41 @@ class IncomingMessage:
     attachment: Attachment | None = None
 
 
+# What a turn produced, for whoever must act on it (staff alerts, the hand-over queue). Typed, so a
+# consumer never reads ``Reply.data`` by key.
+@dataclass(frozen=True)
+class LeadSubmitted:
+    lead_id: int
+    tier: str  # hot | warm | nurture | self_service
+    score: int
+    products: tuple[str, ...]
+    sla_due_at: datetime | None  # UTC
+
+
+@dataclass(frozen=True)
+class TicketRegistered:
+    number: str  # TS-YYYYMMDD-NNNN
+    urgent: bool
+    due_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class HandoverRequested:
+    conversation_id: int
+    reason: str  # client_asked | flow_gave_up | …
+
+
+ReplyEvent = LeadSubmitted | TicketRegistered | HandoverRequested
+
+
+@dataclass(frozen=True)
+class Delta:
+    """Provisional text of a reply being written (a model streaming an answer); the final ``Reply``
+    of the same turn replaces everything shown, since the checks may swap in the extractive answer."""
+
+    text: str
+
+
 @dataclass
 class Reply:
     text: str
@@ -34,7 +70,17 @@ class Reply:
     step: str | None = None  # its current step (slot name or "__confirm__")
     handover: bool = False  # a person should take over now
     language: str = "zh"
-    data: dict[str, Any] = field(default_factory=dict)  # ticket number, lead tier, … for channels and tests
+    data: dict[str, Any] = field(default_factory=dict)  # the wire summary for clients: ticket number, tier, …
+    events: list[ReplyEvent] = field(default_factory=list)  # what the turn produced, for staff-side consumers
+    document_id: int | None = None  # the document this turn stored, when a file came with it
+
+    @property
+    def ticket_number(self) -> str | None:
+        return next((e.number for e in self.events if isinstance(e, TicketRegistered)), None)
+
+    @property
+    def lead_id(self) -> int | None:
+        return next((e.lead_id for e in self.events if isinstance(e, LeadSubmitted)), None)
 
     def to_json(self) -> dict[str, Any]:
         return {"text": self.text, "citations": self.citations, "quick_replies": self.quick_replies,

@@ -1,17 +1,5 @@
-"""Client-facing wording outside the flow files, in Chinese and English (texts.yaml, editable by the bank)."""
+"""The dialogue's lines come from the one catalogue (``assistant/catalogue``)."""
 
-from __future__ import annotations
+from assistant.catalogue import DOC_TYPES, HINTS, VERDICTS, text
 
-from pathlib import Path
-
-import yaml
-
-_DATA = yaml.safe_load(Path(__file__).with_name("texts.yaml").read_text(encoding="utf-8"))
-HINTS: dict[str, dict[str, str]] = _DATA["hints"]
-TEXTS: dict[str, dict[str, str]] = _DATA["texts"]
-VERDICTS: dict[str, dict[str, str]] = _DATA["verdicts"]
-DOC_TYPES: dict[str, dict[str, str]] = _DATA["doc_types"]
-
-
-def text(key: str, lang: str, **values: str) -> str:
-    return TEXTS[key][lang].format(**values)
+__all__ = ["DOC_TYPES", "HINTS", "VERDICTS", "text"]

@@ -2,5 +2,6 @@
 
 from assistant.flows.engine import FlowEngine, TurnOutcome
 from assistant.flows.spec import FlowSpec, StepSpec, load_flows
+from assistant.flows.state import FlowProgress
 
-__all__ = ["FlowEngine", "FlowSpec", "StepSpec", "TurnOutcome", "load_flows"]
+__all__ = ["FlowEngine", "FlowProgress", "FlowSpec", "StepSpec", "TurnOutcome", "load_flows"]

@@ -1,6 +1,6 @@
 """The flow engine: collect slots step by step, re-ask with a hint, confirm, accept corrections.
 
-The engine is pure: it takes the stored state (a JSON dict) and a message and returns the new
+The engine is pure: it takes the client's ``FlowProgress`` and a message and returns the new
 state and what to say. Global intents (cancel, hand-over, digressions) are the dialogue manager's
 job, so the engine only ever sees answers to its own questions.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 from assistant.flows.spec import FlowSpec, StepSpec
+from assistant.flows.state import FlowProgress
 from assistant.validators import Rejected, ValidationContext, get_validator
 from assistant.validators.base import normalise
 from assistant.validators.choices import yes_no
@@ -27,7 +28,7 @@ Outcome = Literal["ask", "reask", "confirm", "complete", "fix"]
 @dataclass
 class TurnOutcome:
     kind: Outcome
-    state: dict[str, Any]
+    state: FlowProgress
     text: str
     quick_replies: list[str] = field(default_factory=list)
     offer_handover: bool = False
@@ -41,35 +42,34 @@ class FlowEngine:
 
     def start(self, name: str, lang: str, opening: str, today: date) -> TurnOutcome:
         spec = self.flows[name]
-        state: dict[str, Any] = {"flow": name, "lang": lang, "slots": {}, "display": {}, "failures": {},
-                                 "step": None, "return_to_confirm": False}
+        state = FlowProgress(flow=name, lang=lang)
         for step in spec.steps:  # the opening message may already answer a step (我想贷500万)
             if step.prefill_pattern and (m := re.search(step.prefill_pattern, normalise(opening), re.I)):
                 result = get_validator(step.validator)(m.group(0), self._ctx(step, today))
                 if not isinstance(result, Rejected):
-                    state["slots"][step.slot], state["display"][step.slot] = result.value, result.display
+                    state.slots[step.slot], state.display[step.slot] = result.value, result.display
         outcome = self._next(spec, state)
         if spec.intro:
             outcome.text = spec.intro(lang) + "\n" + outcome.text
         return outcome
 
-    def current_step(self, state: dict[str, Any]) -> StepSpec | None:
-        step = state.get("step")
-        return None if step in (None, CONFIRM) else self.flows[state["flow"]].step(step)
+    def current_step(self, state: FlowProgress) -> StepSpec | None:
+        step = state.step
+        return None if step in (None, CONFIRM) else self.flows[state.flow].step(step)
 
-    def prompt(self, state: dict[str, Any]) -> TurnOutcome:
+    def prompt(self, state: FlowProgress) -> TurnOutcome:
         """Repeat the current question (after a digression or when the client comes back)."""
-        spec = self.flows[state["flow"]]
-        if state["step"] == CONFIRM:
+        spec = self.flows[state.flow]
+        if state.step == CONFIRM:
             return self._confirm(spec, state)
-        return self._ask(spec, state, spec.step(state["step"]))
+        return self._ask(spec, state, spec.step(state.step))
 
-    def try_answer(self, state: dict[str, Any], text: str, today: date) -> TurnOutcome | Rejected:
+    def try_answer(self, state: FlowProgress, text: str, today: date) -> TurnOutcome | Rejected:
         """Accept ``text`` as the answer to the current step, or say why not (state untouched)."""
-        spec = self.flows[state["flow"]]
-        if state["step"] == CONFIRM:
+        spec = self.flows[state.flow]
+        if state.step == CONFIRM:
             return self._at_confirm(spec, state, text, today)
-        step = spec.step(state["step"])
+        step = spec.step(state.step)
         if step.optional and _SKIP.match(normalise(text)):
             result_value, display = None, "—"
         else:
@@ -77,26 +77,26 @@ class FlowEngine:
             if isinstance(result, Rejected):
                 return result
             result_value, display = result.value, result.display
-        state = _copy(state)
-        state["slots"][step.slot], state["display"][step.slot] = result_value, display
-        state["failures"].pop(step.slot, None)
-        if state.get("return_to_confirm"):
-            state["return_to_confirm"] = False
+        state = state.copy()
+        state.slots[step.slot], state.display[step.slot] = result_value, display
+        state.failures.pop(step.slot, None)
+        if state.return_to_confirm:
+            state.return_to_confirm = False
             return self._confirm(spec, state)
         return self._next(spec, state)
 
-    def reject(self, state: dict[str, Any], rejected: Rejected) -> TurnOutcome:
+    def reject(self, state: FlowProgress, rejected: Rejected) -> TurnOutcome:
         """Count a failed answer and re-ask with a hint; offer a person after repeated failures."""
-        spec = self.flows[state["flow"]]
-        state = _copy(state)
-        lang = state["lang"]
-        if state["step"] == CONFIRM:
+        spec = self.flows[state.flow]
+        state = state.copy()
+        lang = state.lang
+        if state.step == CONFIRM:
             outcome = self._confirm(spec, state)
             outcome.kind, outcome.hint_key = "reask", rejected.hint_key
             outcome.text = self._hint(None, rejected.hint_key, lang) + "\n" + outcome.text
             return outcome
-        step = spec.step(state["step"])
-        failures = state["failures"][step.slot] = state["failures"].get(step.slot, 0) + 1
+        step = spec.step(state.step)
+        failures = state.failures[step.slot] = state.failures.get(step.slot, 0) + 1
         outcome = self._ask(spec, state, step)
         outcome.kind, outcome.hint_key = "reask", rejected.hint_key
         outcome.text = self._hint(step, rejected.hint_key, lang) + "\n" + outcome.text
@@ -115,38 +115,38 @@ class FlowEngine:
             return step.hint(lang)
         return self.hints.get(key, self.hints["generic"])[lang]
 
-    def _next(self, spec: FlowSpec, state: dict[str, Any]) -> TurnOutcome:
-        step = spec.next_step(state["slots"])
+    def _next(self, spec: FlowSpec, state: FlowProgress) -> TurnOutcome:
+        step = spec.next_step(state.slots)
         if step is None:
             if spec.confirm is None:
-                state["step"] = None
+                state.step = None
                 return TurnOutcome("complete", state, "")
             return self._confirm(spec, state)
         return self._ask(spec, state, step)
 
-    def _ask(self, spec: FlowSpec, state: dict[str, Any], step: StepSpec) -> TurnOutcome:
-        state["step"] = step.slot
-        lang = state["lang"]
+    def _ask(self, spec: FlowSpec, state: FlowProgress, step: StepSpec) -> TurnOutcome:
+        state.step = step.slot
+        lang = state.lang
         text = step.prompt(lang)
         replies = step.quick_replies(lang)
         if step.optional:
             replies.append("跳过" if lang == "zh" else "skip")
         return TurnOutcome("ask", state, text, replies)
 
-    def summary(self, spec: FlowSpec, state: dict[str, Any]) -> str:
-        lang = state["lang"]
-        return "\n".join(f"· {s.label(lang)}：{state['display'].get(s.slot, '—')}" for s in spec.steps
-                         if s.slot in state["slots"])
+    def summary(self, spec: FlowSpec, state: FlowProgress) -> str:
+        lang = state.lang
+        return "\n".join(f"· {s.label(lang)}：{state.display.get(s.slot, '—')}" for s in spec.steps
+                         if s.slot in state.slots)
 
-    def _confirm(self, spec: FlowSpec, state: dict[str, Any]) -> TurnOutcome:
-        state["step"] = CONFIRM
-        lang = state["lang"]
+    def _confirm(self, spec: FlowSpec, state: FlowProgress) -> TurnOutcome:
+        state.step = CONFIRM
+        lang = state.lang
         assert spec.confirm is not None
         text = self.summary(spec, state) + "\n" + spec.confirm(lang)
         replies = ["确认提交", "取消"] if lang == "zh" else ["Confirm", "Cancel"]
         return TurnOutcome("confirm", state, text, replies)
 
-    def _at_confirm(self, spec: FlowSpec, state: dict[str, Any], text: str, today: date) -> TurnOutcome | Rejected:
+    def _at_confirm(self, spec: FlowSpec, state: FlowProgress, text: str, today: date) -> TurnOutcome | Rejected:
         # A correction names a slot (电话写错了，是139…); look for that before reading yes/no,
         # because "是139…" would otherwise read as a "yes".
         lowered = normalise(text).lower()
@@ -154,13 +154,13 @@ class FlowEngine:
         if named:
             step = max(named, key=lambda s: max(len(a) for a in s.aliases if a.lower() in lowered))
             result = get_validator(step.validator)(text, self._ctx(step, today))
-            state = _copy(state)
+            state = state.copy()
             if isinstance(result, Rejected):  # named the field but no usable value: ask for it
-                state["return_to_confirm"] = True
+                state.return_to_confirm = True
                 outcome = self._ask(spec, state, step)
                 outcome.kind = "fix"
                 return outcome
-            state["slots"][step.slot], state["display"][step.slot] = result.value, result.display
+            state.slots[step.slot], state.display[step.slot] = result.value, result.display
             outcome = self._confirm(spec, state)
             outcome.kind = "fix"
             return outcome
@@ -168,12 +168,7 @@ class FlowEngine:
         if isinstance(answer, Rejected):
             return Rejected("confirm")
         if answer.value:
-            state = _copy(state)
-            state["step"] = None
+            state = state.copy()
+            state.step = None
             return TurnOutcome("complete", state, "")
         return Rejected("which_field")
-
-
-def _copy(state: dict[str, Any]) -> dict[str, Any]:
-    return {**state, "slots": dict(state["slots"]), "display": dict(state["display"]),
-            "failures": dict(state["failures"])}

@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assistant.answering.service import QuestionAnswerer, build_answerer
-from assistant.dialogue import DialogueManager, build_dialogue_manager
+from assistant.dialogue import DialogueManager
 from assistant.settings import Settings, load_settings
 from assistant.store.db import make_engine, upgrade_schema
+from assistant.wiring import build_dialogue_manager
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
 

@@ -81,7 +81,7 @@ def test_a_follow_up_carries_the_product_being_discussed(demo_settings: Settings
 
 def test_ask_reads_questions_from_stdin_and_writes_json_lines(demo_settings: Settings):
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(demo_settings.assistant_data_dir)}
-    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "-"], input="税金贷额度多少\n\n讲个笑话\n",
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "-"], input="税金贷额度多少\n\n讲个笑话\n",
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -94,9 +94,9 @@ def test_unanswered_questions_are_logged_masked_and_listed_as_knowledge_gaps(dem
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(demo_settings.assistant_data_dir)}
     questions = ("怎么开通跨境人民币结算？\n怎么开通跨境人民币结算？\n科技贷利率多少\n"
                  "我的手机是13912345678，跨境人民币结算怎么开通？\n")
-    subprocess.run([sys.executable, "-m", "assistant", "ask", "-"], input=questions, capture_output=True,
+    subprocess.run([sys.executable, "-m", "ui.cli", "ask", "-"], input=questions, capture_output=True,
                    text=True, env=env, timeout=120, check=True)
-    gaps = subprocess.run([sys.executable, "-m", "assistant", "kb", "gaps"], capture_output=True, text=True,
+    gaps = subprocess.run([sys.executable, "-m", "ui.cli", "kb", "gaps"], capture_output=True, text=True,
                           env=env, timeout=120, check=True).stdout.splitlines()
     assert gaps[0].split() == ["2", "怎么开通跨境人民币结算？"]
     assert not any("科技贷" in line for line in gaps)  # answered, so not a gap

@@ -12,7 +12,7 @@ import pytest
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(tmp_path)}
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, env=env,
                           timeout=120)
 
 

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.answering.service import build_answerer
-from assistant.dialogue import IncomingMessage, Reply, build_dialogue_manager
-from assistant.dialogue.manager import DialogueManager
+from assistant.dialogue import DialogueManager, IncomingMessage, Reply
 from assistant.settings import Settings
 from assistant.store.db import upgrade_schema
 from assistant.store.models import Message
+from assistant.wiring import build_dialogue_manager
 from eval.fake_llm_server import ChatRequest, Completion, FakeLlmServer, quote_best_passage
 
 NOON = datetime(2024, 7, 3, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -39,11 +39,11 @@ def manager(server: FakeLlmServer, demo_settings: Settings) -> DialogueManager:
 def _run(manager: DialogueManager, text: str, session: str = "s1") -> tuple[list[str], Reply]:
     pieces: list[str] = []
     reply = None
-    for item in manager.handle_stream(IncomingMessage("web", "u1", session, text)):
+    for item in manager.handle(IncomingMessage("web", "u1", session, text)):
         if isinstance(item, Reply):
             reply = item
         else:
-            pieces.append(item)
+            pieces.append(item.text)
     assert reply is not None
     return pieces, reply
 

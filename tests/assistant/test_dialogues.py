@@ -70,7 +70,7 @@ def test_dialogue(dialogue: dict[str, Any], new_manager, settings) -> None:  # t
         attachment = None
         if "upload" in turn:
             attachment = Attachment(turn["upload"], "image/jpeg", data=b"\xff\xd8\xff" + b"0" * 2048)
-        reply = manager.handle(IncomingMessage("test", user, session, text, attachment))
+        reply = manager.reply(IncomingMessage("test", user, session, text, attachment))
         _check_reply(reply, turn.get("expect", {}), f"turn {number} ({text[:30]!r})")
     _check_store(settings.sqlalchemy_url, user, dialogue.get("end", {}))
 

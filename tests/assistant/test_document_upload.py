@@ -16,10 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from assistant.dialogue import Attachment, IncomingMessage, build_dialogue_manager
+from assistant.dialogue import Attachment, IncomingMessage
 from assistant.settings import load_settings
 from assistant.store.db import make_engine, session_factory
 from assistant.store.models import Conversation, Document, Message
+from assistant.wiring import build_dialogue_manager
 from eval.ocr.generate import invoice_sample
 from eval.ocr.render import Noise
 
@@ -36,8 +37,8 @@ def test_an_uploaded_invoice_photo_is_checked_and_kept_with_the_session(
     try:
         manager = build_dialogue_manager(settings, answerer=answerer, engine=engine)
         user = f"u-{uuid.uuid4().hex[:10]}"
-        manager.handle(IncomingMessage("test", user, "s1", "我要投诉"))
-        reply = manager.handle(IncomingMessage("test", user, "s1", attachment=Attachment(
+        manager.reply(IncomingMessage("test", user, "s1", "我要投诉"))
+        reply = manager.reply(IncomingMessage("test", user, "s1", attachment=Attachment(
             "发票照片.jpg", "image/jpeg", data=invoice.data)))
 
         assert reply.route == "document" and reply.data == {"verdict": "pass"}

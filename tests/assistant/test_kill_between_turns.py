@@ -1,6 +1,6 @@
 """A worker killed between two turns loses nothing: the next process continues the flow from the store.
 
-Runs the real terminal chat (``python -m assistant chat``) as a subprocess, answers the first three
+Runs the real terminal chat (``python -m ui.cli chat``) as a subprocess, answers the first three
 questions of a complaint, kills it with SIGKILL (no clean shutdown, no flush, WAL left behind on
 SQLite), then finishes the complaint in a new process on a new session against the same database.
 """
@@ -30,11 +30,11 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 
 
 class Chat:
-    """One ``python -m assistant chat`` process, driven line by line."""
+    """One ``python -m ui.cli chat`` process, driven line by line."""
 
     def __init__(self, env: dict[str, str], user: str, session: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "assistant", "chat", "--user", user, "--session", session, "--meta"],
+            [sys.executable, "-u", "-m", "ui.cli", "chat", "--user", user, "--session", session, "--meta"],
             cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             text=True, encoding="utf-8")
         self.lines: queue.Queue[str | None] = queue.Queue()

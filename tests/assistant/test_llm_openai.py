@@ -217,11 +217,11 @@ def test_ask_stream_prints_the_answer_as_it_is_written(server: FakeLlmServer, ll
     _script(server, "科技贷最高可贷1000万元[{n}]。")
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(llm.assistant_data_dir), "SME_LLM_BACKEND": "openai",
            "SME_LLM_BASE_URL": server.base_url, "SME_LLM_MODEL": "scripted"}
-    result = subprocess.run([sys.executable, "-m", "assistant", "ask", QUESTION, "--stream"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "ask", QUESTION, "--stream"], capture_output=True,
                             text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "科技贷最高可贷1000万元" in result.stdout and "来源：" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "assistant", "ask", QUESTION, "--stream", "--json"],
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "ask", QUESTION, "--stream", "--json"],
                             capture_output=True, text=True, env=env, timeout=120)
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert events[0]["event"] == "delta" and events[-1]["event"] == "final"

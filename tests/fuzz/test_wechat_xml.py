@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from wechatpy.utils import WeChatSigner
 
 from assistant.settings import load_settings
-from ui.channels.wechat import Envelope, WeChatChannel, WeChatRefused
+from ui.channels.wechat.envelope import Envelope, WeChatChannel, WeChatRefused
 
 TOKEN = "fuzz-token"
 TAGS = ["ToUserName", "FromUserName", "CreateTime", "MsgType", "Content", "MsgId", "PicUrl", "MediaId", "Event",

@@ -81,7 +81,7 @@ def test_a_knowledge_base_built_without_vectors_refuses_a_dense_model_with_a_cle
 
 def test_missing_model_names_the_setting(tmp_path: Path):
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(tmp_path), "SME_EMBEDDING_MODEL": "/models/bge-small-zh"}
-    result = subprocess.run([sys.executable, "-m", "assistant", "ask", "额度多少"], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "ask", "额度多少"], capture_output=True,
                             text=True, env=env, timeout=120)
     assert result.returncode == 2
     assert "SME_EMBEDDING_MODEL" in result.stderr and "/models/bge-small-zh" in result.stderr

@@ -15,7 +15,7 @@ from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
 
-CLI = [sys.executable, "-m", "assistant"]
+CLI = [sys.executable, "-m", "ui.cli"]
 
 
 def tiny_pdf(text: str) -> bytes:

@@ -8,10 +8,10 @@ import random
 import pytest
 from PIL import Image
 
-from assistant.cli import main as cli_main
 from eval.ocr.invoices import make_invoice, render_invoice
 from eval.ocr.pdf import canvas_to_pdf
 from tests.ocr.conftest import TODAY
+from ui.cli import main as cli_main
 
 
 def main(argv: list[str]) -> int:

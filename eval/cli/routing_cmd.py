@@ -8,14 +8,11 @@ from typing import Annotated
 
 import typer
 
-from assistant.answering.service import build_answerer
-from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
-from assistant.cli.eval_cmd import app as eval_app
-from assistant.cli.kb_cmd import DEMO_DIR
 from assistant.dialogue.router import ROUTES, Router
+from assistant.wiring import build_answerer
 from eval import routing_eval
-from knowledge_base.ingest import ingest
-from knowledge_base.store import KnowledgeBaseStore
+from eval.cli.kb_cmd import app as eval_app
+from ui.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
 
 ROUTING_FLOOR = 0.95
 
@@ -30,9 +27,6 @@ def eval_routing(
     settings = settings_from_cli()
     if not dataset.is_file():
         raise typer.BadParameter(f"{dataset} does not exist", param_hint="--dataset")
-    store = KnowledgeBaseStore(settings.kb_dir)
-    if not store.exists(settings.default_kb):
-        ingest(store, settings.default_kb, [DEMO_DIR / "handbook"], glossary_path=DEMO_DIR / "synonyms.yaml")
     router = Router(build_answerer(settings))
     results = routing_eval.run(lambda text: router.route(text).route, routing_eval.load_dataset(dataset))
     metrics = routing_eval.metrics(results, ROUTES)

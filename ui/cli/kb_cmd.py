@@ -10,14 +10,13 @@ from typing import Annotated
 import typer
 from tqdm import tqdm
 
-from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
+from knowledge_base.bundled import ingest_demo
 from knowledge_base.dense import Embedder
 from knowledge_base.ingest import IngestReport, discover, ingest
 from knowledge_base.store import KnowledgeBaseStore
+from ui.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
-
-DEMO_DIR = Path(__file__).resolve().parents[2] / "knowledge_base" / "demo"
 
 KbOption = Annotated[str | None, typer.Option("--kb", help="Knowledge base name [default: SME_DEFAULT_KB]")]
 
@@ -58,9 +57,8 @@ def init_demo(kb: KbOption = None, quiet: Annotated[bool, typer.Option("--quiet"
     settings = settings_from_cli()
     name = kb or settings.default_kb
     embedder = Embedder(settings.embedding_model) if settings.embedding_model else None
-    report = ingest(KnowledgeBaseStore(settings.kb_dir), name, [DEMO_DIR / "handbook"],
-                    glossary_path=DEMO_DIR / "synonyms.yaml", embedder=embedder,
-                    max_bytes=settings.max_file_mb * 1024 * 1024)
+    report = ingest_demo(KnowledgeBaseStore(settings.kb_dir), name, embedder=embedder,
+                         max_bytes=settings.max_file_mb * 1024 * 1024)
     if not quiet:
         _print_report(name, report)
     return EXIT_FINDINGS if report.failed else EXIT_OK

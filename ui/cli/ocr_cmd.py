@@ -3,48 +3,21 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, settings_from_cli
-from assistant.cli.eval_cmd import app as eval_app
 from assistant.errors import ConfigError
-from assistant.settings import Settings
-from ocr.engine import EngineConfig
+from assistant.wiring import ocr_engine_config, ocr_verify_options
 from ocr.errors import EngineUnavailable
-from ocr.inputs import InputLimits
-from ocr.pipeline import VerificationResult, VerifyOptions
+from ocr.pipeline import VerificationResult
+from ui.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, fail, settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
 
 STATUS_CN = {"pass": "通过", "warn": "需人工", "fail": "不通过"}
 VERDICT_CN = {"pass": "通过", "review": "需人工复核", "fail": "不通过"}
-
-
-def engine_config(settings: Settings) -> EngineConfig:
-    return EngineConfig(
-        name=settings.ocr_engine,
-        paddle_det_dir=settings.ocr_paddle_det_dir,
-        paddle_rec_dir=settings.ocr_paddle_rec_dir,
-        paddle_cls_dir=settings.ocr_paddle_cls_dir,
-    )
-
-
-def verify_options(settings: Settings, applicant: str | None, annotate: Path | None) -> VerifyOptions:
-    return VerifyOptions(
-        limits=InputLimits(
-            max_bytes=settings.ocr_max_upload_mb * 1024 * 1024,
-            max_pixels=settings.ocr_max_pixels,
-            max_pages=settings.ocr_max_pages,
-        ),
-        max_age_days=settings.ocr_invoice_max_age_days,
-        applicant=applicant,
-        seen_dir=settings.assistant_data_dir / "ocr",
-        annotate_dir=annotate,
-    )
 
 
 @app.command("verify")
@@ -64,7 +37,8 @@ def verify(
     worst = EXIT_OK
     rejected = 0
     try:
-        for item in verify_batch(files, engine_config(settings), verify_options(settings, applicant, annotate)):
+        options = ocr_verify_options(settings, applicant=applicant, annotate_dir=annotate)
+        for item in verify_batch(files, ocr_engine_config(settings), options):
             if item.result is None:
                 rejected += 1
                 worst = EXIT_FINDINGS
@@ -94,26 +68,3 @@ def _human(result: VerificationResult) -> str:
         lines.append(f"  [{STATUS_CN[check['status']]}] {check['name']}: {check['detail']}")
     lines.append(f"  注：{data['note']}")
     return "\n".join(lines)
-
-
-@eval_app.command("ocr")
-def eval_ocr(
-    count: Annotated[int, typer.Option(help="Synthetic documents to generate (invoices, contracts, licences).")] = 60,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same documents.")] = 7,
-    out: Annotated[Path, typer.Option(help="Where results and annotated examples are written.")] = Path(
-        "eval/results/ocr"
-    ),
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
-) -> int:
-    """Generate a noisy synthetic set, verify it, and report field accuracy, defect recall,
-    false alarms and time per page against the raw engine."""
-    from eval.ocr.run import run_evaluation
-
-    settings = settings_from_cli()
-    try:
-        report = run_evaluation(count=count, seed=seed, out_dir=out, config=engine_config(settings), workers=workers)
-    except EngineUnavailable as exc:
-        raise ConfigError(str(exc)) from exc
-    print(json.dumps(report["summary"], ensure_ascii=False, indent=2))
-    print(f"results: {out}", file=sys.stderr)
-    return EXIT_OK if report["summary"]["targets_met"] else EXIT_FINDINGS

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from assistant.answering.log import record_answer
-from assistant.answering.service import Answer, QuestionAnswerer, build_answerer
-from assistant.cli.common import settings_from_cli
+from assistant.answering.service import Answer, QuestionAnswerer
 from assistant.store.db import make_engine, session_factory, upgrade_schema
+from assistant.wiring import build_answerer
+from ui.cli.common import settings_from_cli
 
 HELP = ("Answer a financing question from a knowledge base, with citations. "
         "`ask -` reads one question per line on stdin and writes one JSON line per question.")

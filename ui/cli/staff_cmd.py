@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import settings_from_cli
 from assistant.errors import UserError
 from assistant.staff_accounts import ROLES, add_staff
 from assistant.store.db import make_engine, session_factory, upgrade_schema
+from ui.cli.common import settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
 

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import settings_from_cli
-from assistant.dialogue import Attachment, IncomingMessage, Reply, build_dialogue_manager
+from assistant.dialogue import Attachment, IncomingMessage, Reply
 from assistant.store.db import upgrade_schema
+from assistant.wiring import build_dialogue_manager
+from ui.cli.common import settings_from_cli
 
 HELP = ("Chat with the assistant in the terminal (complaints, leads, questions). `/file PATH` uploads a "
         "document, `/new` starts a new session, `/quit` leaves. State is in the database: quit and come back "
@@ -45,7 +46,7 @@ def chat(
                 print(f"  （找不到文件 {path}）")
                 continue
             attachment, line = Attachment(path.name, path=str(path)), ""
-        reply = manager.handle(IncomingMessage("cli", user, session_id, line, attachment))
+        reply = manager.reply(IncomingMessage("cli", user, session_id, line, attachment))
         print(render(reply, show_meta))
 
 

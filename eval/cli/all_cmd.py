@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import EXIT_FINDINGS, EXIT_OK
-from assistant.cli.eval_cmd import app as eval_app
+from eval.cli.kb_cmd import app as eval_app
+from ui.cli.common import EXIT_FINDINGS, EXIT_OK
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,17 +8,14 @@ request, so both memories live in the store (tables of migration 0003), not in o
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.clock import Clock, system_clock
 from assistant.store.models import WeChatChoice, WeChatInbound
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class StoredDeduplicator:
@@ -31,13 +28,14 @@ class StoredDeduplicator:
     """
 
     def __init__(self, sessions: sessionmaker[Session], ttl_s: float = 600, orphan_s: float = 12,
-                 poll_s: float = 0.05) -> None:
+                 poll_s: float = 0.05, clock: Clock = system_clock) -> None:
+        self._now = clock
         self.sessions, self.ttl_s, self.orphan_s, self.poll_s = sessions, ttl_s, orphan_s, poll_s
         self._last_purge = 0.0
 
     def claim(self, key: str) -> bool:
         self._purge()
-        now = _now()
+        now = self._now()
         try:
             with self.sessions.begin() as db:
                 db.add(WeChatInbound(key=key, created_at=now, settled=False, reply=None))
@@ -72,13 +70,15 @@ class StoredDeduplicator:
             return
         self._last_purge = time.monotonic()
         with self.sessions.begin() as db:
-            db.execute(delete(WeChatInbound).where(WeChatInbound.created_at < _now() - timedelta(seconds=self.ttl_s)))
+            cutoff = self._now() - timedelta(seconds=self.ttl_s)
+            db.execute(delete(WeChatInbound).where(WeChatInbound.created_at < cutoff))
 
 
 class StoredChoices:
     """The numbered choices last shown to each client; they expire after ``ttl_s`` (30 minutes)."""
 
-    def __init__(self, sessions: sessionmaker[Session], ttl_s: float = 1800) -> None:
+    def __init__(self, sessions: sessionmaker[Session], ttl_s: float = 1800, clock: Clock = system_clock) -> None:
+        self._now = clock
         self.sessions, self.ttl_s = sessions, ttl_s
 
     def put(self, openid: str, choices: list[str]) -> None:
@@ -91,9 +91,9 @@ class StoredChoices:
                         if row is not None:
                             db.delete(row)
                     elif row is None:
-                        db.add(WeChatChoice(openid=openid, choices=list(choices), updated_at=_now()))
+                        db.add(WeChatChoice(openid=openid, choices=list(choices), updated_at=self._now()))
                     else:
-                        row.choices, row.updated_at = list(choices), _now()
+                        row.choices, row.updated_at = list(choices), self._now()
                 return
             except IntegrityError:
                 continue
@@ -104,4 +104,4 @@ class StoredChoices:
             if row is None:
                 return []
             at = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
-            return list(row.choices) if _now() - at < timedelta(seconds=self.ttl_s) else []
+            return list(row.choices) if self._now() - at < timedelta(seconds=self.ttl_s) else []

@@ -7,6 +7,7 @@ Each browser tab is one session of the ``web`` channel; its id is issued by the 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import gradio as gr
 from fastapi import FastAPI
 from PIL import Image
 
-from assistant.dialogue import Attachment, IncomingMessage, Reply
+from assistant.dialogue import Attachment, IncomingMessage, Reply, TurnEvent, final_reply
 from ui.services import Services
 from ui.texts import message as ui_text
 
@@ -26,9 +27,15 @@ CSS = """
 """
 
 
-def build_widget(svc: Services) -> gr.Blocks:
+OnMessage = Callable[[IncomingMessage], Iterator[TurnEvent]]
+
+
+def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
     s = svc.settings
     limit = s.upload_max_mb * 1024 * 1024
+
+    def reply_to(message: IncomingMessage) -> Reply:
+        return final_reply(on_message(message))
 
     def session_of(state: dict[str, Any]) -> str:
         if not state.get("session_id"):
@@ -53,7 +60,7 @@ def build_widget(svc: Services) -> gr.Blocks:
         if not text:
             return ("", history, state, *[gr.update() for _ in range(MAX_QUICK)])
         sid = session_of(state)
-        reply = svc.handle(IncomingMessage("web", sid, sid, text))
+        reply = reply_to(IncomingMessage("web", sid, sid, text))
         history = [*history, {"role": "user", "content": text}, *bot_messages(reply)]
         return ("", history, state, *quick_updates(reply))
 
@@ -68,15 +75,15 @@ def build_widget(svc: Services) -> gr.Blocks:
                     gr.update(value=""), *[gr.update() for _ in range(MAX_QUICK)])
         sid = session_of(state)
         incoming = IncomingMessage("web", sid, sid, "", Attachment(name, "", data=file.read_bytes()))
-        reply = svc.handle(incoming)
-        document = svc.document_of(incoming)
+        reply = reply_to(incoming)
+        document = svc.document(reply.document_id)
         history = [*history, {"role": "user", "content": f"[文件] {name}"}, *bot_messages(reply)]
         image = gr.update(visible=False, value=None)
         checks = ""
         if document is not None:
-            stored = _annotated_path(svc, document)
-            if stored is not None:
-                image = gr.update(visible=True, value=Image.open(stored))
+            pages = svc.annotated_pages(reply.document_id)
+            if pages:
+                image = gr.update(visible=True, value=Image.open(pages[0]))
             checks = _checks_html(document)
         return (history, state, image, gr.update(value=checks), *quick_updates(reply))
 
@@ -105,15 +112,6 @@ def build_widget(svc: Services) -> gr.Blocks:
     return blocks
 
 
-def _annotated_path(svc: Services, document: dict[str, Any]) -> Path | None:
-    for link in document.get("annotated", []):
-        token = link.rsplit("/", 1)[-1]
-        path = svc.signer.read_file_token(token)
-        if path and Path(path).is_file():
-            return Path(path)
-    return None
-
-
 def _checks_html(document: dict[str, Any]) -> str:
     marks = {"pass": "【通过】", "warn": "【注意】", "fail": "【不通过】"}
     verdicts = {"pass": "通过", "review": "需人工复核", "fail": "不通过", "unreadable": "无法识别",
@@ -126,7 +124,8 @@ def _checks_html(document: dict[str, Any]) -> str:
             f"<ul>{rows}</ul>{note}</div>")
 
 
-def mount_widget(app: FastAPI, svc: Services, path: str) -> FastAPI:
-    blocks = build_widget(svc)
+def mount_widget(app: FastAPI, on_message: OnMessage, svc: Services, path: str) -> FastAPI:
+    """The widget channel: Gradio blocks built from ``on_message``, mounted at ``path``."""
+    blocks = build_widget(on_message, svc)
     return gr.mount_gradio_app(app, blocks, path=path, max_file_size=f"{svc.settings.upload_max_mb}mb", css=CSS,
                                footer_links=[], ssr_mode=False, show_error=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from assistant.cli.common import settings_from_cli
+from ui.cli.common import settings_from_cli
 
 HELP = "Start the web service: chat widget, REST API, staff console and WeChat bridge in one app."
 
@@ -24,11 +24,13 @@ def serve(
     import uvicorn
 
     from assistant.store.db import upgrade_schema
+    from assistant.wiring import ensure_default_kb
     from ui.app import CONSOLE_PATH, WIDGET_PATH, create_app
     from ui.security import load_secret
 
     settings = settings_from_cli()
     logging.getLogger("ui").setLevel(logging.INFO)
+    ensure_default_kb(settings)  # a first run answers from the demo handbook; built once, before any worker
     if workers > 1:
         # Migrate once here, before the workers start; each worker's own upgrade is then a no-op
         # (and still safe: an advisory lock on PostgreSQL, a lock file on SQLite).

@@ -112,7 +112,7 @@ class WeChatChannel:
                     attachment: Attachment | None = None) -> IncomingMessage:
         m = envelope.message
         # One conversation per client per local day; flows still resume across days (keyed by client).
-        session = f"{m.source}:{datetime.now(self.timezone):%Y%m%d}"
+        session = f"{m.source}:{datetime.fromtimestamp(self._clock(), self.timezone):%Y%m%d}"
         body = text if text is not None else pick_numbered(getattr(m, "content", "") or "",
                                                            self._choices.take(m.source))
         return IncomingMessage(self.name, m.source, session, body, attachment)

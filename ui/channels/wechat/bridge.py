@@ -1,4 +1,4 @@
-"""The WeChat bridge at /wechat: URL verification, messages in, replies within WeChat's 5 seconds.
+"""The WeChat bridge: messages in, replies within WeChat's 5 seconds (routes in ``__init__``).
 
 WeChat drops a passive reply that takes longer than 5 s (and retries the message). So each turn
 runs in the background pool and the route waits up to ``SME_WECHAT_REPLY_DEADLINE_S`` (4 s): a
@@ -11,32 +11,30 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
-
-from assistant.dialogue import Attachment, Reply
+from assistant.dialogue import Attachment, IncomingMessage, Reply
 from assistant.dialogue.texts import text as dialogue_text
-from ui.channels.wechat import Envelope, WeChatChannel, WeChatRefused
-from ui.channels.wechat_memory import StoredChoices, StoredDeduplicator
-from ui.routes.deps import read_limited, services
+from ui.channels.wechat.api import WeChatApi, WeChatApiError
+from ui.channels.wechat.envelope import Envelope, WeChatChannel
+from ui.channels.wechat.memory import StoredChoices, StoredDeduplicator
 from ui.services import Services
 from ui.texts import message as ui_text
-from ui.wechat_api import WeChatApi, WeChatApiError
 
 log = logging.getLogger(__name__)
-router = APIRouter(tags=["wechat"])
 
 
 class WeChatBridge:
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: Services, reply_to: Callable[[IncomingMessage], Reply]) -> None:
         s = svc.settings
+        self.reply_to = reply_to  # the dialogue pipeline, final reply only: WeChat shows no partial text
         # Both memories are in the database, so a retry or a numbered answer may reach any worker.
-        self.svc, self.dedupe = svc, StoredDeduplicator(svc.sessions)
-        self.channel = WeChatChannel(s, choices=StoredChoices(svc.sessions))
+        self.svc, self.dedupe = svc, StoredDeduplicator(svc.sessions, clock=svc.clock)
+        self.channel = WeChatChannel(s, clock=lambda: svc.clock().timestamp(),
+                                     choices=StoredChoices(svc.sessions, clock=svc.clock))
         self.api = WeChatApi(s.wechat_api_base, s.wechat_appid, s.wechat_secret) if (
             s.wechat_appid and s.wechat_secret) else None
 
@@ -77,8 +75,8 @@ class WeChatBridge:
         m = envelope.message
         if m.type == "image":
             attachment = Attachment(f"wechat-{m.media_id[:40]}.jpg", "image/jpeg", data=self._image(m))
-            return self.svc.handle(self.channel.to_incoming(envelope, text="", attachment=attachment))
-        return self.svc.handle(self.channel.to_incoming(envelope))
+            return self.reply_to(self.channel.to_incoming(envelope, text="", attachment=attachment))
+        return self.reply_to(self.channel.to_incoming(envelope))
 
     def _image(self, m: Any) -> bytes:
         limit = self.svc.settings.upload_max_mb * 1024 * 1024
@@ -100,46 +98,3 @@ class WeChatBridge:
             self.api.send_text(openid, content)
         except (WeChatApiError, OSError) as exc:
             log.error("customer-service message to a WeChat client failed: %s", exc)
-
-
-def _bridge(request: Request) -> WeChatBridge | None:
-    svc = services(request)
-    if not svc.settings.wechat_token:
-        return None
-    bridge = svc.extras.get("wechat")
-    if bridge is None:
-        bridge = svc.extras["wechat"] = WeChatBridge(svc)
-    return bridge
-
-
-def _refusal(status: int, key: str) -> JSONResponse:
-    return JSONResponse({"error": ui_text(key)}, status_code=status)
-
-
-@router.get("/wechat", summary="WeChat server URL verification")
-def verify(request: Request, signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = "") -> Response:
-    bridge = _bridge(request)
-    if bridge is None:
-        return _refusal(404, "wechat_disabled")
-    try:
-        bridge.channel.verify(signature, timestamp, nonce)
-    except WeChatRefused as exc:
-        return _refusal(exc.status, exc.key)
-    return PlainTextResponse(echostr)
-
-
-@router.post("/wechat", summary="WeChat messages (plaintext or safe mode)")
-async def receive(request: Request) -> Response:
-    started = time.monotonic()
-    bridge = _bridge(request)
-    if bridge is None:
-        return _refusal(404, "wechat_disabled")
-    body = await read_limited(request, services(request).settings.max_request_kb * 1024)
-    try:
-        envelope = bridge.channel.open(body, dict(request.query_params))
-    except WeChatRefused as exc:
-        return _refusal(exc.status, exc.key)
-    from fastapi.concurrency import run_in_threadpool
-
-    xml = await run_in_threadpool(bridge.answer, envelope, started)
-    return Response(xml, media_type="application/xml" if xml != "success" else "text/plain")

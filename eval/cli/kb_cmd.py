@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 
-from assistant.answering.service import build_answerer
-from assistant.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
+from assistant.wiring import build_answerer
 from eval import kb_eval
 from eval.kb_run import ensure_demo, evaluate
+from ui.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
 

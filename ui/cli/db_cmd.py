@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from assistant.cli.common import settings_from_cli
 from assistant.store.db import upgrade_schema
+from ui.cli.common import settings_from_cli
 
 app = typer.Typer(no_args_is_help=True)
 
