@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from assistant.dialogue import IncomingMessage, Reply, TurnEvent
+from assistant.dialogue import IncomingMessage, Reply, TurnEvent, final_reply
 from ui.channels.rest.render import RestChannel
 from ui.errors import ApiError
 from ui.routes.deps import read_json_object
@@ -46,7 +46,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["chat"])
     channel = RestChannel()
 
-    def final_reply(message: IncomingMessage) -> Reply:
+    def reply_to(message: IncomingMessage) -> Reply:
         return final_reply(on_message(message))
 
     @router.post("/sessions", summary="Start a chat session")
@@ -60,7 +60,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         lang = request_language(request, body.get("message") if isinstance(body.get("message"), str) else None)
         session_id = _session(svc, body, lang)
         message = channel.to_incoming(session_id, body)
-        reply = await run_in_threadpool(final_reply, message)
+        reply = await run_in_threadpool(reply_to, message)
         return channel.render(reply, session_id)
 
 
@@ -113,7 +113,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         if not _known_type(data):
             raise ApiError(415, "file_type", lang)
         message = channel.upload(session_id, upload.filename or "upload", upload.content_type or "", data, str(text))
-        reply = await run_in_threadpool(final_reply, message)
+        reply = await run_in_threadpool(reply_to, message)
         document = await run_in_threadpool(svc.document, reply.document_id)
         return channel.render(reply, session_id, document)
 
