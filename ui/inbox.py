@@ -29,10 +29,11 @@ class Inbox:
 
 
 def install_inbox(app: FastAPI, svc: Services) -> Inbox:
-    from ui.routes import handovers
+    from ui.routes import console_inbox, handovers
 
     app.include_router(build_messages_router(svc))
     app.include_router(handovers.router)
+    app.include_router(console_inbox.router)
     s = svc.settings
     pusher = None
     if s.wechat_appid and s.wechat_secret and svc.manager.handover is not None:
