@@ -7,6 +7,7 @@ silent meanwhile; after release the bot answers again. Bad input gets a clear re
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -122,3 +123,23 @@ def test_nobody_online_is_told_honestly_with_a_callback(server: Server, client: 
         assert any(i["callback"] and i["callback"]["reason"] == "after_hours" for i in waiting)
     finally:
         server.app.state.services.clock.advance(-timedelta(hours=10))
+
+
+def test_an_urgent_hand_over_goes_to_the_alert_webhook() -> None:
+    from assistant.dialogue.messages import HandoverRequested, Reply
+    from tests.ui.conftest import Recorder, json_answer
+    from ui.notify import Notifier
+
+    robot = Recorder(lambda *_: json_answer({"errcode": 0})).start()
+    try:
+        notifier = Notifier(robot.url + "/robot", retries=0, public_url="https://assist.example")
+        calm = Reply("…", data={"handover": {"id": 7, "urgent": False}}, events=[HandoverRequested(1, "client_asked")])
+        assert notifier.after_turn(calm) is None
+        urgent = Reply("…", data={"handover": {"id": 8, "urgent": True}}, events=[HandoverRequested(2, "client_asked")])
+        posted = notifier.after_turn(urgent)
+        assert posted is not None and posted.result(timeout=10) is True
+        content = json.loads(robot.requests[0]["body"])["markdown"]["content"]
+        assert "加急" in content and "/console/handovers/8" in content
+        notifier.close()
+    finally:
+        robot.stop()
