@@ -32,3 +32,22 @@ def test_every_command_has_help(tmp_path: Path):
         result = run(tmp_path, *args)
         assert result.returncode == 0, (args, result.stderr)
         assert "Usage" in result.stdout
+
+
+def test_a_first_ask_on_a_fresh_data_dir_builds_the_demo_knowledge_base_and_answers(tmp_path: Path):
+    result = run(tmp_path / "fresh", "ask", "科技贷最多能贷多少？", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "1000万元" in result.stdout and '"grounded": true' in result.stdout
+    assert (tmp_path / "fresh" / "kb").is_dir()
+
+
+def test_a_knowledge_base_the_user_named_is_not_invented(tmp_path: Path):
+    result = run(tmp_path, "ask", "科技贷最多能贷多少？", "--kb", "nosuch")
+    assert result.returncode == 2 and "nosuch" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_eval_commands_come_from_the_entry_point_group_not_from_the_product():
+    from importlib.metadata import entry_points
+
+    names = {entry.name: entry.value for entry in entry_points(group="sme_assistant.commands")}
+    assert names.get("eval") == "eval.cli:register"

@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from assistant.dialogue import IncomingMessage, Reply, TurnEvent, final_reply
 from ui.channels.rest.render import RestChannel
+from ui.channels.rest.schemas import ChatReply, NewSession
 from ui.errors import ApiError
 from ui.routes.deps import read_json_object
 from ui.services import Services
@@ -49,12 +50,12 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
     def reply_to(message: IncomingMessage) -> Reply:
         return final_reply(on_message(message))
 
-    @router.post("/sessions", summary="Start a chat session")
+    @router.post("/sessions", summary="Start a chat session", response_model=NewSession)
     def new_session() -> dict[str, str]:
         return {"session_id": svc.signer.new_session_id()}
 
-
-    @router.post("/chat", summary="Send a message, get the reply", openapi_extra=CHAT_BODY)
+    @router.post("/chat", summary="Send a message, get the reply", openapi_extra=CHAT_BODY,
+                 response_model=ChatReply, response_model_exclude_unset=True)
     async def chat(request: Request) -> dict[str, Any]:
         body = await read_json_object(request, svc.settings.max_request_kb * 1024)
         lang = request_language(request, body.get("message") if isinstance(body.get("message"), str) else None)
@@ -62,7 +63,6 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         message = channel.to_incoming(session_id, body)
         reply = await run_in_threadpool(reply_to, message)
         return channel.render(reply, session_id)
-
 
     @router.post("/chat/stream", summary="Send a message, get the reply as server-sent events",
                  openapi_extra=CHAT_BODY, response_class=StreamingResponse)
@@ -85,9 +85,8 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
-
     @router.post("/chat/upload", summary="Upload an invoice, contract or licence (image or PDF) for checking",
-                 openapi_extra=UPLOAD_BODY)
+                 openapi_extra=UPLOAD_BODY, response_model=ChatReply, response_model_exclude_unset=True)
     async def upload(request: Request) -> dict[str, Any]:
         limit = svc.settings.upload_max_mb * 1024 * 1024
         lang = request_language(request)
