@@ -40,9 +40,10 @@ RESULTS = Path(__file__).resolve().parents[1] / "results" / "handover_load.json"
 
 
 class Client(threading.Thread):
-    def __init__(self, url: str, index: int, stop: threading.Event) -> None:
+    def __init__(self, url: str, index: int, stop: threading.Event, done: threading.Event) -> None:
         super().__init__(daemon=True)
         self.url, self.index, self.stop = url, index, stop
+        self.done = done  # set a little after ``stop``: replies sent at the very end still reach the stream
         self.session_id = ""
         self.sent: list[str] = []
         self.received: dict[int, tuple[float, dict[str, Any]]] = {}
@@ -87,14 +88,14 @@ class Client(threading.Thread):
 
     def _listen(self) -> None:
         last = 0
-        while not self.stop.is_set():
+        while not self.done.is_set():
             try:
                 with httpx.Client(timeout=httpx.Timeout(10, read=60)) as http, http.stream(
                         "GET", f"{self.url}/api/chat/{self.session_id}/events",
                         headers={"Last-Event-ID": str(last)}) as response:
                     data, event = "", ""
                     for line in response.iter_lines():
-                        if self.stop.is_set():
+                        if self.done.is_set():
                             return
                         if line.startswith("event: "):
                             event = line[7:]
@@ -250,8 +251,8 @@ def run(minutes: float, clients_n: int, staff_n: int) -> dict[str, Any]:
             with session_factory(make_engine(url)).begin() as db:
                 for j in range(staff_n):
                     add_staff(db, f"staff{j}", "agent", "load-pass-1", display_name=f"客服{j}")
-            stop = threading.Event()
-            clients = [Client(service.url, i, stop) for i in range(clients_n)]
+            stop, done = threading.Event(), threading.Event()
+            clients = [Client(service.url, i, stop, done) for i in range(clients_n)]
             staff = [StaffMember(service.url, f"staff{j}", stop) for j in range(staff_n)]
             for thread in [*staff, *clients]:
                 thread.start()
@@ -262,7 +263,10 @@ def run(minutes: float, clients_n: int, staff_n: int) -> dict[str, Any]:
             events.append(f"SIGKILL worker {victim} at {time.monotonic() - started:.0f}s")
             stop.wait(max(0.0, minutes * 60 - (time.monotonic() - started)))
             stop.set()
+            for thread in staff:
+                thread.join(timeout=60)  # a reply in flight finishes (and is counted) first
             time.sleep(3)  # the last events reach the streams
+            done.set()
             result = count(clients, staff, url)
         finally:
             service.stop()
