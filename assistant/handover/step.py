@@ -13,7 +13,7 @@ from assistant.dialogue.messages import Reply, TicketRegistered
 from assistant.dialogue.turn import StepResult, Turn
 from assistant.handover import inbox, texts
 from assistant.handover.client import during_handover, entered_reply
-from assistant.store.models import Message
+from assistant.store.models import Conversation, Handover, Message
 
 UNANSWERED_ROUTES = ("out_of_scope",)
 OFFER = {"zh": "这个问题我暂时回答不了。需要的话可以回复“转人工”，由工作人员为您解答。",
@@ -48,9 +48,32 @@ def enter_inbox(turn: Turn, hotline: str, reason: str) -> Reply:
 
 
 def during_handover_step(turn: Turn) -> Reply | None:
-    if turn.handover_policy is None or turn.conversation.status != "handover":
+    if turn.handover_policy is None:
         return None
-    return during_handover(turn.db, turn.conversation, turn.body, turn.now, turn.lang, turn.handover_policy)
+    conversation = turn.conversation
+    if conversation.status != "handover":
+        conversation = _earlier_session_with_staff(turn)
+        if conversation is None:
+            return None
+    return during_handover(turn.db, conversation, turn.body, turn.now, turn.lang, turn.handover_policy)
+
+
+def _earlier_session_with_staff(turn: Turn) -> Conversation | None:
+    """The client came back in a new session (WeChat starts one each day) while staff still have the
+    earlier one: the message joins that conversation, so it reaches the staff thread, not the bot."""
+    db, current = turn.db, turn.conversation
+    earlier = db.scalar(select(Conversation).join(Handover, Handover.conversation_id == Conversation.id).where(
+        Conversation.channel == current.channel, Conversation.user_id == current.user_id,
+        Conversation.id != current.id, Handover.status.in_(inbox.OPEN)).order_by(Handover.id.desc()).limit(1)
+        .with_for_update(of=Conversation))
+    if earlier is None:
+        return None
+    message = db.scalar(select(Message).where(Message.conversation_id == current.id, Message.role == "user")
+                        .order_by(Message.id.desc()).limit(1))
+    if message is not None:
+        message.conversation_id = earlier.id
+    earlier.last_active_at = turn.now
+    return earlier
 
 
 def after_step(turn: Turn, result: StepResult) -> None:

@@ -89,3 +89,17 @@ def test_while_a_person_holds_it_the_bot_writes_nothing(new_manager) -> None:
     with manager.sessions.begin() as db:
         inbox.release(db, first.data["handover"]["id"], me, OPEN)
     assert _say(manager, user, "科技贷最多能贷多少？").route == "question"
+
+
+def test_a_wechat_client_writing_the_next_day_still_reaches_staff(new_manager) -> None:
+    manager = new_manager(lambda: OPEN)
+    openid = "oHandoverNextDay"
+    first = manager.reply(IncomingMessage("wechat", openid, f"{openid}:20261201", "转人工"))
+    assert first.handover
+    next_day = manager.reply(IncomingMessage("wechat", openid, f"{openid}:20261202", "昨天说的事怎么样了"))
+    assert next_day.route == "staff_thread"  # not answered by the bot in the new day's session
+    with manager.sessions() as db:
+        item = _handover(manager, openid)
+        texts = list(db.scalars(select(Message.text).where(Message.conversation_id == item.conversation_id,
+                                                           Message.role == "user")))
+        assert texts == ["转人工", "昨天说的事怎么样了"]
