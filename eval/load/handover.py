@@ -49,6 +49,7 @@ class Client(threading.Thread):
         self.received: dict[int, tuple[float, dict[str, Any]]] = {}
         self.duplicate_events = 0
         self.retries = 0
+        self.reconnects = 0  # event streams re-opened (a worker died under them)
 
     def run(self) -> None:
         with httpx.Client(base_url=self.url, timeout=30) as http:
@@ -110,6 +111,7 @@ class Client(threading.Thread):
                                 last = max(last, message["id"])
                             data, event = "", ""
             except httpx.HTTPError:
+                self.reconnects += 1
                 time.sleep(0.5)  # the worker died: reconnect, resuming after the last id seen
 
 
@@ -204,6 +206,7 @@ def count(clients: list[Client], staff: list[StaffMember], url: str) -> dict[str
         "staff_replies_lost": lost_out, "staff_replies_duplicated": dup_out,
         "staff_replies_not_streamed": not_delivered, "duplicate_events": sum(c.duplicate_events for c in clients),
         "client_retries": sum(c.retries for c in clients),
+        "stream_reconnects": sum(c.reconnects for c in clients),
         "staff_errors": dict(sum((s.errors for s in staff), Counter())),
         "delivery_p50_s": round(statistics.median(delays), 3) if delays else None,
         "delivery_p95_s": round(delays[int(0.95 * (len(delays) - 1))], 3) if delays else None,
