@@ -14,6 +14,7 @@ import pytest
 
 from tests.ui.conftest import ARTIFACTS, PASSWORDS, Server, make_settings, start_server, stop_server
 from tests.ui.inbox_helpers import MovableClock
+from tests.ui.test_accessibility import blocking_violations
 from tests.ui.test_browser import ARGS, CHROMIUM, PHONE
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -39,6 +40,7 @@ def test_client_on_a_phone_and_staff_in_the_console(server: Server) -> None:
         staff.click("#login")
         staff.goto(server.url + "/console/handovers")  # alice is online from here on
         staff.get_by_text("暂无等待人工的会话").wait_for()
+        assert blocking_violations(staff) == []
 
         phone = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
         phone.set_default_timeout(60_000)
@@ -55,6 +57,7 @@ def test_client_on_a_phone_and_staff_in_the_console(server: Server) -> None:
         row.locator("a").click()
         staff.click("#claim")
         staff.get_by_text("已认领").first.wait_for()
+        assert blocking_violations(staff) == []  # the conversation view with the reply form
         chat.get_by_text("已接入").first.wait_for(timeout=5_000)
 
         html = "<b>您好</b>，我是客服 alice，请问需要什么帮助？"
@@ -66,6 +69,7 @@ def test_client_on_a_phone_and_staff_in_the_console(server: Server) -> None:
         assert delay <= 2.0, f"the staff reply took {delay:.2f}s to reach the phone"
         assert chat.locator("b", has_text="您好").count() == 0
         phone.locator("#handover-state").get_by_text("人工服务中").wait_for()
+        assert blocking_violations(phone) == []
 
         bot_before = chat.locator(".message-row.bot-row").count()
         phone.locator("#msg textarea").fill("我想加急办理，能今天处理吗")

@@ -23,9 +23,15 @@ from ui.services import Services
 from ui.texts import message as ui_text
 
 MAX_QUICK = 6
+# WCAG AA: 4.5:1 for text. Gradio's default orange primary button (3.6:1 with white) and its pale
+# placeholder (about 1.9:1) fall short, so both are darkened here.
 CSS = """
 #chat { min-height: 55vh; }
 .quick button { white-space: normal; }
+#send, #send button { background: #b91c1c !important; border-color: #b91c1c !important; color: #fff !important; }
+#msg textarea::placeholder { color: #595959 !important; opacity: 1; }
+.sources summary { cursor: pointer; font-weight: 600; }
+.gradio-container h1 { font-size: 1.25rem; margin: 0.2em 0; }
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { min-height: 60vh; } }
 """
 
@@ -47,10 +53,13 @@ def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
 
     def bot_messages(reply: Reply) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = [{"role": "assistant", "content": reply.text}]
+        # Each source folds in a native <details>: keyboard- and screen-reader-friendly, unlike nested
+        # buttons; the passage is escaped, since it is the bank's text shown as text.
         for i, c in enumerate(reply.citations[:3], 1):
-            title = f"来源 {i}：{c.get('section') or c.get('title') or c.get('source')}"
-            out.append({"role": "assistant", "content": str(c.get("text", ""))[:800],
-                        "metadata": {"title": title[:80], "status": "done"}})
+            title = html.escape(f"来源 {i}：{c.get('section') or c.get('title') or c.get('source')}"[:80])
+            passage = html.escape(str(c.get("text", ""))[:800])
+            out.append({"role": "assistant",
+                        "content": f"<details class='sources'><summary>{title}</summary>{passage}</details>"})
         return out
 
     def quick_updates(reply: Reply | None) -> list[Any]:
@@ -107,7 +116,7 @@ def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
         # In the browser, so a reload keeps the session (and a person's replies); signed with the app's key.
         state = gr.BrowserState({}, storage_key="sme-chat", secret=hashlib.sha256(
             f"widget-state:{load_secret(s)}".encode()).hexdigest())
-        gr.Markdown(f"### {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
+        gr.Markdown(f"# {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
         waiting = gr.Markdown("", elem_id="handover-state")
         timer = gr.Timer(inbox.POLL_S, active=False)
         chat = gr.Chatbot(elem_id="chat", height="60vh", label="对话", buttons=["copy"],
@@ -115,7 +124,8 @@ def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
         with gr.Row(elem_classes="quick"):
             quick = [gr.Button(visible=False, size="sm", elem_id=f"quick-{i}") for i in range(MAX_QUICK)]
         with gr.Row():
-            box = gr.Textbox(placeholder="请输入您的问题…", show_label=False, scale=5, elem_id="msg", max_lines=4)
+            box = gr.Textbox(placeholder="请输入您的问题…", label="请输入您的问题", show_label=False, scale=5,
+                             elem_id="msg", max_lines=4)
             send_btn = gr.Button("发送", variant="primary", scale=1, elem_id="send")
         with gr.Row():
             up = gr.UploadButton("上传发票/合同", file_types=["image", ".pdf"], type="filepath", elem_id="upload")
