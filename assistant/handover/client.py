@@ -26,6 +26,13 @@ from assistant.handover.inbox import (
 from assistant.store.models import Conversation, Handover
 
 
+def holds_client(handover: Handover) -> bool:
+    """Whether the client's messages go to staff instead of the bot. An urgent complaint is in the inbox
+    for staff to call back, but the client did not ask to wait for a person: until someone claims it the
+    bot still answers them (they may want to add to it, or withdraw it)."""
+    return handover.status == "held" or (handover.status == "waiting" and handover.reason != "urgent_complaint")
+
+
 def state_json(db: Session, handover: Handover | None, policy: Policy) -> dict[str, Any]:
     """What a client page shows about the hand-over: nothing, the queue, or who is talking to them."""
     if handover is None or handover.status not in ("waiting", "held"):
@@ -50,7 +57,7 @@ def entered_reply(db: Session, entered: Entered, policy: Policy, lang: str, hotl
     else:
         minutes = expected_wait_minutes(db, entered.ahead, entered.availability.staff_online, handover.requested_at)
         wait = texts.text("wait_estimate", lang, minutes=minutes) if minutes else texts.text("wait_unknown", lang)
-        line = texts.text("queued", lang, ahead=entered.ahead, wait=wait)
+        line = texts.text("queued", lang, ahead=entered.ahead, wait=wait, hotline=hotline)
     return Reply(line, route="handover", handover=True, language=lang,
                  data={"handover": {"id": handover.id, **state_json(db, handover, policy)}})
 
@@ -59,7 +66,7 @@ def during_handover(db: Session, conversation: Conversation, body: str, now: dat
                     policy: Policy) -> Reply | None:
     """The reply to a client message while the conversation is in the inbox; None when it is not."""
     handover = open_handover(db, conversation.id)
-    if handover is None:
+    if handover is None or not holds_client(handover):
         return None
     if CANCEL.match(body[:40]) and cancel_by_client(db, handover, now):
         return Reply(texts.text("cancelled", lang), route="handover_cancelled", language=lang,

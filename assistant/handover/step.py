@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assistant.dialogue.messages import Reply, TicketRegistered
 from assistant.dialogue.turn import StepResult, Turn
 from assistant.handover import inbox, texts
-from assistant.handover.client import during_handover, entered_reply
+from assistant.handover.client import during_handover, entered_reply, holds_client
 from assistant.store.models import Conversation, Handover, Message
 
 UNANSWERED_ROUTES = ("out_of_scope",)
@@ -62,12 +62,13 @@ def _earlier_session_with_staff(turn: Turn) -> Conversation | None:
     """The client came back in a new session (WeChat starts one each day) while staff still have the
     earlier one: the message joins that conversation, so it reaches the staff thread, not the bot."""
     db, current = turn.db, turn.conversation
-    earlier = db.scalar(select(Conversation).join(Handover, Handover.conversation_id == Conversation.id).where(
-        Conversation.channel == current.channel, Conversation.user_id == current.user_id,
-        Conversation.id != current.id, Handover.status.in_(inbox.OPEN)).order_by(Handover.id.desc()).limit(1)
-        .with_for_update(of=Conversation))
-    if earlier is None:
+    found = db.execute(select(Conversation, Handover).join(Handover, Handover.conversation_id == Conversation.id)
+                       .where(Conversation.channel == current.channel, Conversation.user_id == current.user_id,
+                              Conversation.id != current.id, Handover.status.in_(inbox.OPEN))
+                       .order_by(Handover.id.desc()).limit(1).with_for_update(of=Conversation)).first()
+    if found is None or not holds_client(found[1]):
         return None
+    earlier = found[0]
     message = db.scalar(select(Message).where(Message.conversation_id == current.id, Message.role == "user")
                         .order_by(Message.id.desc()).limit(1))
     if message is not None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "queued": {
-        "zh": "正在为您转接人工客服，您前面还有 {ahead} 位客户在等待。{wait}在此期间您发送的消息工作人员都能看到。",
+        "zh": "正在为您转接人工客服，您前面还有 {ahead} 位客户在等待。{wait}在此期间您发送的消息工作人员都能看到；"
+              "也可以拨打{hotline}。",
         "en": "Passing you to a member of staff; {ahead} client(s) ahead of you. {wait}"
-              "Staff will see everything you write meanwhile.",
+              "Staff will see everything you write meanwhile; you can also call {hotline}.",
     },
     "wait_estimate": {"zh": "预计等待约 {minutes} 分钟。", "en": "Expected wait: about {minutes} min. "},
     "wait_unknown": {"zh": "", "en": ""},
