@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from assistant.clock import Clock, local_date, system_clock
+from assistant.privacy import client_check_message
 
 
 class DocumentCheckUnavailable(Exception):
@@ -92,5 +93,6 @@ class OcrPipelineVerifier:
         except OcrError as exc:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
-        problems = [c.get("detail") or c.get("name") for c in data.get("checks", []) if c.get("status") != "pass"]
+        problems = [client_check_message(c.get("name"), c.get("status"), c.get("detail") or c.get("name"))
+                    for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)

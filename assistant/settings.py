@@ -129,6 +129,40 @@ class Settings(BaseSettings):
     )
     wechat_max_clock_skew_s: int = Field(default=300, ge=10, description="Older WeChat requests are refused.")
 
+    # Security (issue 13; docs/security.md explains each)
+    password_min_length: int = Field(default=10, ge=8, le=128, description="Shortest staff password accepted.")
+    login_max_failures_account: int = Field(
+        default=5, ge=1, description="Failed logins of one account within the window before it is locked."
+    )
+    login_max_failures_address: int = Field(
+        default=20, ge=1, description="Failed logins from one address within the window before it is locked."
+    )
+    login_window_min: int = Field(default=15, ge=1, description="Minutes over which failed logins are counted.")
+    login_lock_min: int = Field(default=15, ge=1, description="Minutes an account or address stays locked.")
+    frame_ancestors: list[str] = Field(
+        default_factory=list,
+        description="Sites allowed to embed the widget in a frame (CSP frame-ancestors), e.g. "
+        '["https://www.bank.example"]; empty: only this service itself.',
+    )
+    hsts_max_age_s: int = Field(
+        default=31_536_000, ge=0, description="Strict-Transport-Security max-age, sent on HTTPS requests only."
+    )
+    api_docs: bool = Field(default=False, description="Serve /docs and /openapi.json (off in production).")
+    rate_chat_per_min_session: int = Field(default=20, ge=1, description="Chat messages per minute per session.")
+    rate_chat_per_min_address: int = Field(default=120, ge=1, description="Client API calls per minute per address.")
+    rate_upload_per_min_address: int = Field(default=20, ge=1, description="Uploads per minute per address.")
+    rate_staff_per_min_address: int = Field(default=300, ge=1, description="Staff API calls per minute per address.")
+    ocr_max_total_pixels: int = Field(
+        default=60_000_000, ge=1_000_000, description="All pages of one upload together, in pixels (before decoding)."
+    )
+    ocr_max_concurrent: int = Field(default=2, ge=1, le=32, description="OCR runs at once per worker; more wait.")
+    ocr_queue_wait_s: float = Field(
+        default=20.0, ge=0, description="Seconds an upload waits for an OCR slot before a 503 with Retry-After."
+    )
+    documents_retention_days: int = Field(
+        default=365, ge=1, description="Days uploaded documents are kept; older files are deleted by `db purge`."
+    )
+
     @field_validator("assistant_data_dir")
     @classmethod
     def _expand(cls, value: Path) -> Path:

@@ -82,9 +82,12 @@ def build_verifier(settings: Settings, *, annotate: bool = False, clock: Clock =
     from zoneinfo import ZoneInfo
 
     from assistant.documents import OcrPipelineVerifier
+    from assistant.ocr_guard import GuardedVerifier
 
-    return OcrPipelineVerifier(ocr_engine_config(settings), ocr_verify_options(settings), annotate=annotate,
-                               clock=clock, timezone=ZoneInfo(settings.timezone))
+    inner = OcrPipelineVerifier(ocr_engine_config(settings), ocr_verify_options(settings), annotate=annotate,
+                                clock=clock, timezone=ZoneInfo(settings.timezone))
+    return GuardedVerifier(inner, max_total_pixels=settings.ocr_max_total_pixels, max_pages=settings.ocr_max_pages,
+                           max_concurrent=settings.ocr_max_concurrent, wait_s=settings.ocr_queue_wait_s)
 
 
 # --- conversations -------------------------------------------------------------------------------

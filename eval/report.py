@@ -4,9 +4,10 @@
 knowledge base (hit@1/3, MRR, answer-contains-fact, refusal P/R on every QA set), the LLM path
 against the loopback scripted model, routing (accuracy, confusion matrix), the scripted dialogue
 tests, turn latency, KB ingest/ask benchmarks, OCR, load (SQLite 1 worker; PostgreSQL 2 workers
-when a local server answers) with accounting, and the results of fault runs found in
-eval/results/faults. It writes report.md, report.html, report.json and plots/*.png to the output
-dir; the previous report.json there becomes the baseline of the trend table.
+when a local server answers) with accounting, the results of fault runs found in
+eval/results/faults, and the security attacks of ``eval.security.attack``. It writes report.md,
+report.html, report.json and plots/*.png to the output dir; the previous report.json there
+becomes the baseline of the trend table.
 """
 
 from __future__ import annotations
@@ -168,11 +169,22 @@ def step_faults(opts: Options) -> dict[str, Any]:
     return found or {"skipped": "no fault results; run `python -m eval.faults.run` or `eval all --faults`"}
 
 
+def step_security(opts: Options) -> dict[str, Any]:
+    """The penetration test's attacks (issue 13) against a real server; about a minute."""
+    from eval.security.attack import RESULTS as SECURITY
+    from eval.security.attack import run_attacks
+
+    report = run_attacks()
+    SECURITY.mkdir(parents=True, exist_ok=True)
+    (SECURITY / "attack.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
+
+
 STEPS: list[tuple[str, str, Callable[[Options], dict[str, Any]]]] = [
     ("kb", "knowledge base", step_kb), ("llm", "LLM (scripted)", step_llm), ("routing", "routing", step_routing),
     ("dialogues", "dialogue tests", step_dialogues), ("turns", "turn latency", step_turns),
     ("bench_kb", "KB benchmark", step_bench_kb), ("ocr", "OCR", step_ocr), ("load", "load", step_load),
-    ("faults", "faults", step_faults),
+    ("faults", "faults", step_faults), ("security", "security attacks", step_security),
 ]
 
 

@@ -89,6 +89,7 @@ def _blocks(data: dict[str, Any], previous: dict[str, Any] | None, images: dict[
         b.append(("img", (images["ocr_fields"], "OCR accuracy per field")))
     b += _section_load(data.get("load") or {}, images)
     b += _section_faults(data.get("faults") or {})
+    b += _section_security(data.get("security") or {})
     b += [("h2", "Channels"), ("p", "WeChat reply time under a slow answer is asserted (< 5 s, answer delivered "
                                     "later) by tests/ui/test_wechat.py; duplicate retries across workers are the "
                                     "wechat_retries fault program above.")]
@@ -165,6 +166,16 @@ def _section_faults(faults: dict[str, Any]) -> list[Block]:
         "client_errors", "recovery_s", "upload_statuses", "error", "ticket", "p95_ms", "stored_not_once")})[:200],
              fmt(_nothing_lost(r))] for name, r in faults.items()]
     return [("h2", "Fault tests"), ("table", (["fault", "passed", "when", "details", "nothing lost"], rows))]
+
+
+def _section_security(security: dict[str, Any]) -> list[Block]:
+    attacks = security.get("attacks")
+    if not attacks:
+        return [("h2", "Security attacks"), ("p", str(security.get("error") or "not run"))]
+    rows = [[a.get("attack", "?"), a.get("severity", ""), fmt(a.get("passed")), str(a.get("observed"))[:200]]
+            for a in attacks]
+    return [("h2", "Security attacks (python -m eval.security.attack)"),
+            ("table", (["attack", "severity", "refused as expected", "observed"], rows))]
 
 
 def _nothing_lost(result: dict[str, Any]) -> bool | None:

@@ -40,8 +40,11 @@ WIDGET_PATH, CONSOLE_PATH = "/widget", "/console"
 def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, engine: Engine | None = None,
                manager: DialogueManager | None = None, verifier: DocumentVerifier | None = None,
                clock: Clock | None = None, with_widget: bool = True) -> FastAPI:
+    from ui.hardening import install_hardening, restrict_files
+    from ui.middleware.ratelimit import RateLimiter
     from ui.routes import console, files, health, staff
 
+    restrict_files(settings)  # before the database or any upload is created
     engine = engine or make_engine(settings.sqlalchemy_url)
     upgrade_schema(settings.sqlalchemy_url, engine)
     manager = manager or build_dialogue_manager(settings, answerer=answerer, engine=engine, clock=clock,
@@ -62,9 +65,13 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
         for inbox in inboxes:
             inbox.close()
 
+    docs = settings.api_docs  # off by default: the docs page loads its scripts from a CDN
     app = FastAPI(title=f"{settings.bank_name} SME assistant", version="0.1.0", lifespan=lifespan,
-                  description="Chat API, document upload, staff console API and WeChat bridge.")
+                  description="Chat API, document upload, staff console API and WeChat bridge.",
+                  docs_url="/docs" if docs else None, redoc_url=None, openapi_url="/openapi.json" if docs else None)
     app.state.services = services
+    app.state.limiter = RateLimiter()
+    install_hardening(app, settings, WIDGET_PATH, app.state.limiter)
     install_error_handlers(app, settings.service_hotline)
     app.include_router(health.router)
     # The client channels: each owns its routes and renders the same turn events its own way.

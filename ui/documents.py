@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.privacy import client_check_message
 from assistant.store.models import Document
 
 
@@ -17,5 +18,7 @@ def document_json(document: Document, link: Any) -> dict[str, Any]:
     return {"id": document.id, "filename": document.filename, "doc_type": document.doc_type,
             "verdict": document.verdict,
             "checks": [{"name": c.get("name"), "status": c.get("status"),
-                        "message": c.get("detail") or c.get("message")} for c in result.get("checks", [])],
+                        "message": client_check_message(c.get("name"), c.get("status"),
+                                                        c.get("detail") or c.get("message"))}
+                       for c in result.get("checks", [])],
             "note": result.get("note"), "annotated": [link(p) for p in result.get("annotated", [])]}

@@ -9,9 +9,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from assistant.errors import UserError
-from assistant.review import ReviewError
 from ui.texts import message, request_language
 
 log = logging.getLogger(__name__)
@@ -20,14 +20,17 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """A refusal with a message key from ui.texts; ``lang`` may be fixed when the text is known."""
 
-    def __init__(self, status: int, key: str, lang: str | None = None, **values: str) -> None:
+    def __init__(self, status: int, key: str, lang: str | None = None, headers: dict[str, str] | None = None,
+                 **values: str) -> None:
         super().__init__(key)
         self.status, self.key, self.lang, self.values = status, key, lang, values
+        self.headers = headers or {}
 
 
 # The edge maps the product's error codes (``AssistantError.code``) to HTTP statuses; domain errors
 # carry no status of their own.
-STATUS_BY_CODE = {"bad_input": 400, "database_unavailable": 503, "config": 500}
+STATUS_BY_CODE = {"bad_input": 400, "database_unavailable": 503, "config": 500, "not_found": 404, "forbidden": 403,
+                  "conflict": 409, "ocr_busy": 503}
 
 
 def error_response(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -38,12 +41,8 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> JSONResponse:
         lang = exc.lang or request_language(request)
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, message(exc.key, lang, **exc.values), headers)
-
-    @app.exception_handler(ReviewError)
-    async def _review(request: Request, exc: ReviewError) -> JSONResponse:
-        return error_response(exc.status, str(exc))
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        return error_response(exc.status, message(exc.key, lang, **exc.values), {**headers, **exc.headers})
 
     @app.exception_handler(UserError)
     async def _user(request: Request, exc: UserError) -> JSONResponse:
@@ -69,6 +68,13 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
         return error_response(STATUS_BY_CODE[exc.code], message(exc.message_key or "busy", request_language(request)),
                               {"Retry-After": "5"})
 
+    from assistant.ocr_guard import OcrBusy
+
+    @app.exception_handler(OcrBusy)
+    async def _ocr_busy(request: Request, exc: OcrBusy) -> JSONResponse:
+        log.warning("upload turned away: %s", exc)
+        return error_response(503, message("busy", request_language(request)), {"Retry-After": str(exc.retry_after_s)})
+
     @app.exception_handler(OSError)
     async def _disk(request: Request, exc: OSError) -> JSONResponse:
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
@@ -78,5 +84,7 @@ def install_error_handlers(app: FastAPI, hotline: str) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, ClientDisconnect):  # the client left, or the body limit cut it off (413 sent)
+            return error_response(400, message("body_too_large", request_language(request), kb="?"))
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(500, message("internal", request_language(request), hotline=hotline))

@@ -60,8 +60,8 @@ class Services:
             pages = (document.result or {}).get("annotated", []) if document is not None else []
         return [Path(p) for p in pages if Path(p).is_file()]
 
-    def file_link(self, path: str) -> str:
-        return f"/files/{self.signer.file_token(path)}"
+    def file_link(self, path: str, actor: str = "client") -> str:
+        return f"/files/{self.signer.file_token(path, actor)}"
 
     def close(self) -> None:
         self.background.shutdown(wait=False, cancel_futures=True)

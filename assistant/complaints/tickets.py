@@ -54,15 +54,18 @@ def register_ticket(db: Session, who: Complainant, slots: dict[str, Any], urgent
         count = db.scalar(select(func.count()).where(ComplaintTicket.number.like(prefix + "%"))) or 0
         ticket = ComplaintTicket(
             number=f"{prefix}{count + 1:04d}", conversation_id=who.conversation_id, channel=who.channel,
-            user_id=who.user_id, company=slots["company"], credit_code=slots.get("credit_code"),
-            contact_name=slots["contact_name"], mobile=slots["mobile"], business_type=slots["business_type"],
-            business_channel=slots["business_channel"], category=slots["category"],
+            user_id=who.user_id, company=slots.get("company") or "", credit_code=slots.get("credit_code"),
+            contact_name=slots["contact_name"], mobile=slots["mobile"],
+            business_type=slots.get("business_type") or "other",
+            business_channel=slots.get("business_channel") or "other", category=slots.get("category") or "other",
             description=slots["description"],
             occurred_on=datetime.fromisoformat(slots["occurred_on"]).date() if slots.get("occurred_on") else None,
-            amount=Decimal(slots["amount"]) if slots.get("amount") else None, request=slots["request"],
+            amount=Decimal(slots["amount"]) if slots.get("amount") else None, request=slots.get("request") or "",
             status="registered", urgent=bool(reasons), urgent_reasons=reasons, received_at=received_at,
             due_at=received_at + timedelta(days=DECISION_DAYS),
-            history=[{"at": received_at.isoformat(), "event": "registered", "by": "bot"}],
+            # what the client said that has no column of its own (the fee) stays with the ticket
+            history=[{"at": received_at.isoformat(), "event": "registered", "by": "bot",
+                      **({"fee_type": slots["fee_type"]} if slots.get("fee_type") else {})}],
         )
         try:
             with db.begin_nested():
@@ -114,11 +117,18 @@ def extend_ticket(db: Session, ticket: ComplaintTicket, days: int, reason: str, 
                     entity_id=ticket.number, detail={"days": days, "reason": reason}))
 
 
-def withdraw_ticket(db: Session, number: str, who: Complainant, reason: str, now: datetime) -> ComplaintTicket | None:
-    """Withdraw the client's own open ticket; ``None`` when there is no such ticket for this client."""
-    ticket = db.scalar(select(ComplaintTicket).where(ComplaintTicket.number == number,
-                                                     ComplaintTicket.user_id == who.user_id))
-    if ticket is None or ticket.status in ("withdrawn", "closed"):
+def withdraw_ticket(db: Session, number: str, who: Complainant, reason: str, now: datetime,
+                    mobile: str | None = None) -> ComplaintTicket | None:
+    """Withdraw the client's own open ticket; ``None`` when there is no such ticket for this client.
+
+    Theirs means lodged by this client on this channel, or carrying the ``mobile`` they give (a
+    complaint lodged by phone or from another device).
+    """
+    ticket = db.scalar(select(ComplaintTicket).where(ComplaintTicket.number == number))
+    digits = re.sub(r"\D", "", mobile or "")[-11:]
+    theirs = ticket is not None and (ticket.user_id == who.user_id
+                                     or (digits and re.sub(r"\D", "", ticket.mobile)[-11:] == digits))
+    if ticket is None or not theirs or ticket.status in ("withdrawn", "closed"):
         return None
     ticket.status = "withdrawn"
     ticket.history = [*ticket.history, {"at": now.isoformat(), "event": "withdrawn", "by": "client", "reason": reason}]

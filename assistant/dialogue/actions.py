@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from assistant.calendar import BusinessCalendar
+from assistant.complaints import status
 from assistant.complaints.tickets import Complainant, register_ticket, withdraw_ticket
 from assistant.dialogue.messages import LeadSubmitted, Reply, TicketRegistered
 from assistant.flows.state import FlowProgress
 from assistant.leads.products import ProductMatcher
 from assistant.leads.scorecard import LeadScore, Scorecard
-from assistant.privacy import mask_mobile
+from assistant.privacy import client_urgent, mask_mobile
 from assistant.store.models import AuditLog, Conversation, Lead
 
 PERSONAL_SLOTS = ("company", "credit_code", "contact_name", "mobile")
@@ -39,18 +40,28 @@ class FlowActions:
     # complaints -------------------------------------------------------------------------------
     def register_complaint(self, db: Session, conversation: Conversation, state: FlowProgress,
                            now: datetime) -> Reply:
+        if state.slots.get("notice") is False:  # the notice was refused: nothing is kept or registered
+            state.slots.clear()
+            state.display.clear()
+            text = (f"好的，未经您同意我们不会记录您的信息。您也可以拨打{self.hotline}或到网点提出投诉。"
+                    if state.lang == "zh" else "Understood — nothing is kept without your agreement. You can also "
+                    f"complain on {self.hotline} or at a branch.")
+            return Reply(text, route="complaint", language=state.lang, data={"ticket": None})
         who = Complainant(conversation.channel, conversation.user_id, conversation.id)
         ticket = register_ticket(db, who, state.slots, state.urgent, now,
                                  now.astimezone(self.timezone))
         lang = state.lang
         due = self._local(ticket.due_at)[:10]
         mobile = mask_mobile(ticket.mobile)
+        # "Repeat" is known from other tickets with this mobile or credit code: saying so would tell
+        # anyone who types a number whether its owner complained before. Staff still see it.
+        urgent = client_urgent(ticket.urgent_reasons)
         if lang == "en":
             lines = [f"Your complaint is registered. Ticket number: {ticket.number}.",
                      f"Received: {self._local(now)}. We will give you our decision within 15 days (by {due}); "
                      "complex cases may be extended to 30 or 60 days and we will tell you why.",
                      f"The complaint handler will contact you on {mobile}."]
-            if ticket.urgent:
+            if urgent:
                 lines.append("It has been flagged as urgent; a member of staff will contact you as soon as possible.")
             lines.append("If you disagree with the outcome you can ask for a review, or call the banking and insurance "
                          "consumer complaint hotline 12378 or contact your local financial regulator.")
@@ -59,18 +70,19 @@ class FlowActions:
                      f"受理时间：{self._local(now)}。我们将在15日内（{due} 前）告知处理结果；"
                      "情况复杂的可能延长至30日或60日，届时会告知延长原因。",
                      f"投诉处理人员将通过 {mobile} 与您联系。"]
-            if ticket.urgent:
+            if urgent:
                 lines.append("您的投诉已标记为加急，工作人员会尽快与您联系。")
             lines.append("如对处理结果有异议，可申请复核，也可拨打银行业保险业消费者投诉热线12378，或向当地金融监管部门反映。")
         return Reply("\n".join(lines), route="complaint", language=lang,
-                     data={"ticket": ticket.number, "urgent": ticket.urgent, "due_at": ticket.due_at.isoformat()},
+                     data={"ticket": ticket.number, "urgent": urgent, "due_at": ticket.due_at.isoformat()},
                      events=[TicketRegistered(ticket.number, ticket.urgent, ticket.due_at)])
 
     def withdraw_complaint(self, db: Session, conversation: Conversation, state: FlowProgress,
                            now: datetime) -> Reply:
         who = Complainant(conversation.channel, conversation.user_id, conversation.id)
         number, lang = state.slots["ticket_number"], state.lang
-        ticket = withdraw_ticket(db, number, who, state.slots["reason"], now)
+        ticket = withdraw_ticket(db, number, who, state.slots.get("reason") or "客户撤回", now,
+                                 mobile=state.slots.get("mobile"))
         if ticket is None:
             text = (f"没有找到您名下可撤销的工单 {number}，请核对工单号，或回复“转人工”。" if lang == "zh" else
                     f"I couldn't find an open ticket {number} of yours; please check the number or reply \"human\".")
@@ -78,6 +90,19 @@ class FlowActions:
         text = (f"工单 {number} 已撤销。如问题再次出现，随时可以重新投诉。" if lang == "zh" else
                 f"Ticket {number} is withdrawn. You can complain again at any time.")
         return Reply(text, route="withdraw_complaint", language=lang, data={"withdrawn": number})
+
+    def complaint_status(self, db: Session, conversation: Conversation, state: FlowProgress,
+                         now: datetime) -> Reply:
+        number, lang = state.slots["ticket_number"], state.lang
+        ticket = status.lookup(db, number, state.slots["mobile"])
+        if ticket is None:
+            return Reply(status.not_found_text(number, lang), route="complaint_status", language=lang,
+                         data={"ticket": None})
+        db.add(AuditLog(at=now, actor="bot", action="complaint_status_told", entity_type="complaint_ticket",
+                        entity_id=ticket.number, detail={"conversation": conversation.id}))
+        due = ticket.extended_due_at or ticket.due_at
+        return Reply(status.status_text(ticket, lang, self.timezone), route="complaint_status", language=lang,
+                     data={"ticket": ticket.number, "status": ticket.status, "due_at": due.isoformat()})
 
     # leads ------------------------------------------------------------------------------------
     def submit_lead(self, db: Session, conversation: Conversation, state: FlowProgress, now: datetime) -> Reply:
@@ -107,9 +132,14 @@ class FlowActions:
                     created_at=now)
         db.add(lead)
         db.flush()
+        # The client's reference for this request (quoted on the phone); kept with the lead's facts.
+        reference = lead_reference(lead.id, now.astimezone(self.timezone))
+        lead.slots = {**slots, "reference": reference}
         db.add(AuditLog(at=now, actor="bot", action="lead_submitted", entity_type="lead", entity_id=str(lead.id),
-                        detail={"tier": score.tier, "score": score.score, "knocked_out": score.knocked_out}))
-        data = {"lead": lead.id, "tier": score.tier, "score": score.score, "knocked_out": score.knocked_out,
+                        detail={"tier": score.tier, "score": score.score, "knocked_out": score.knocked_out,
+                                "reference": reference}))
+        data = {"lead": lead.id, "reference": reference, "tier": score.tier, "score": score.score,
+                "knocked_out": score.knocked_out,
                 "products": [s.name for s in suggestions],
                 "sla_due_at": lead.sla_due_at.isoformat() if lead.sla_due_at else None}
         submitted = LeadSubmitted(lead.id, score.tier, score.score, tuple(data["products"]), lead.sla_due_at)
@@ -123,21 +153,25 @@ class FlowActions:
         if score.queued and lead.sla_due_at is not None:
             mobile = mask_mobile(lead.mobile)
             due = self._local(lead.sla_due_at)
-            text += (f"您的融资需求已提交，本行客户经理将在 {due} 前通过 {mobile} 联系{lead.contact_name}。"
-                     if lang == "zh" else
-                     f"Your request is submitted; a relationship manager will call {lead.contact_name} on {mobile} "
-                     f"by {due}.")
+            text += (f"您的融资需求已提交（编号 {reference}），本行客户经理将在 {due} 前通过 {mobile} 联系"
+                     f"{lead.contact_name}。" if lang == "zh" else
+                     f"Your request is submitted (reference {reference}); a relationship manager will call "
+                     f"{lead.contact_name} on {mobile} by {due}.")
         else:
+            text += (f"您的需求已记录（编号 {reference}）。" if lang == "zh" else
+                     f"Your request is recorded (reference {reference}). ")
             text += self._self_service(lang, "")
         return Reply(text, citations=citations, route="lead", language=lang, data=data, events=[submitted])
 
     def _sla_due(self, score: LeadScore, now: datetime) -> datetime | None:
+        """The callback deadline in UTC: business hours are counted on the bank's clock, the instant
+        is stored and compared in UTC (a local time stored as-is was eight hours off on SQLite)."""
         local = now.astimezone(self.timezone)
         due = {"business_hour": lambda: self.calendar.add_business_hours(local, 1),
                "same_day": lambda: self.calendar.end_of_business_day(local),
                "three_business_days": lambda: self.calendar.add_business_hours(
                    local, 3 * _hours_per_day(self.calendar))}.get(score.sla)
-        return due() if due else None
+        return due().astimezone(UTC) if due else None
 
     @staticmethod
     def _products_line(lang: str, names: str) -> str:
@@ -152,6 +186,11 @@ class FlowActions:
                     f"WeChat account, or call {self.hotline}.")
         return self._products_line(lang, names) + (
             f"您可以通过对公网银或微信公众号自助申请，也可拨打{self.hotline}咨询。")
+
+
+def lead_reference(lead_id: int, local_day: datetime) -> str:
+    """XS-YYYYMMDD-NNNNNN: the bank's local date and the lead's number, unique because the id is."""
+    return f"XS-{local_day:%Y%m%d}-{lead_id:06d}"
 
 
 def _hours_per_day(calendar: BusinessCalendar) -> float:

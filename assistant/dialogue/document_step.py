@@ -9,6 +9,7 @@ from assistant.dialogue.messages import Attachment, Reply
 from assistant.dialogue.texts import DOC_TYPES, VERDICTS, text
 from assistant.dialogue.turn import CheckedUpload, Turn
 from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
+from assistant.ocr_guard import OcrBusy
 from assistant.store.models import Document
 from assistant.uploads import UploadStore, UploadTooLarge
 
@@ -36,6 +37,8 @@ class DocumentStep:
             upload.unreadable = str(exc)
         except DocumentCheckUnavailable as exc:
             log.warning("document check unavailable: %s", exc)
+        except OcrBusy:
+            raise  # the client is told to retry (503), not sent an unchecked document
         except Exception:  # a broken scan must not lose the upload or the turn
             log.exception("document check failed for %s", upload.name)
         return upload

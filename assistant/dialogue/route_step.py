@@ -40,7 +40,11 @@ class RouteStep:
             if answer.grounded and self.answerer.streams:
                 # A model words the answer: after the transaction, from the passages routing found.
                 return AnswerLater(body, turn.history, lang, answer)
-            return wording.question_reply(answer, lang)
+            reply = wording.question_reply(answer, lang)
+            if self.router.wants_financing(body):  # 最多能贷多少: answered, and registering offered next
+                reply.text += "\n\n" + text("offer_lead", lang)
+                reply.data["offered"] = "lead"
+            return reply
         if route == "greeting":
             return wording.menu(answer.answer, route, lang)
         if route == "thanks":

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
@@ -29,6 +30,37 @@ class Choice(BaseModel):
     keywords: list[str] = Field(default_factory=list)
 
 
+class Extract(BaseModel):
+    """How a step is filled from a message that was not answering it (see ``flows/fill.py``).
+
+    ``needs``: the kind of phrase that can fill it (``money``, ``duration``), found near one of the
+    ``cues`` (regular expressions) and not in a clause with a ``veto``; ``default``: a phrase of that
+    kind with no cue at all fills it too (the loan amount in "想贷300万"), ``alone``: only when the
+    clause is nothing but that phrase ("8年"). ``patterns``: regular expressions whose group ``v`` is
+    the value. ``kind``: ``place`` or ``person`` (found by the word segmenter). ``keywords``: a
+    choice step is filled when one of its choices' keywords is said.
+    """
+
+    needs: Literal["money", "duration"] | None = None
+    cues: list[str] = Field(default_factory=list)
+    vetoes: list[str] = Field(default_factory=list)
+    default: bool = False
+    alone: bool = False
+    patterns: list[str] = Field(default_factory=list)
+    kind: Literal["place", "person"] | None = None
+    keywords: bool = False
+    opening: bool = False  # the whole first message of the flow is the value (a complaint's account)
+
+    @model_validator(mode="after")
+    def _regexes_compile(self) -> Extract:
+        for pattern in [*self.cues, *self.vetoes, *self.patterns]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+        return self
+
+
 class StepSpec(BaseModel):
     slot: str
     label: Text
@@ -40,6 +72,11 @@ class StepSpec(BaseModel):
     choices: list[Choice] = Field(default_factory=list)
     options: dict[str, Any] = Field(default_factory=dict)
     prefill_pattern: str | None = None  # regex over the opening message that may already answer the step
+    ask: bool = True  # False: never asked, only filled when the client says it (or defaulted)
+    default: Any = None  # the value of a step that is not asked and was not said
+    group: str | None = None  # steps of one group are asked in one question while several are missing
+    group_prompt: Text | None = None  # that question (on the group's first step)
+    extract: Extract | None = None
 
     @model_validator(mode="after")
     def _known_validator(self) -> StepSpec:
@@ -69,7 +106,10 @@ class FlowSpec(BaseModel):
         return next(s for s in self.steps if s.slot == slot)
 
     def next_step(self, slots: dict[str, Any]) -> StepSpec | None:
-        return next((s for s in self.steps if s.slot not in slots), None)
+        return next((s for s in self.steps if s.ask and s.slot not in slots), None)
+
+    def group_of(self, step: StepSpec) -> list[StepSpec]:
+        return [s for s in self.steps if step.group and s.group == step.group]
 
 
 def load_flows(directory: Path = FLOWS_DIR) -> dict[str, FlowSpec]:

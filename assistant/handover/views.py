@@ -17,12 +17,23 @@ from assistant.dialogue.repository import aware
 from assistant.handover.availability import Policy, local_text
 from assistant.handover.inbox import ENDED, OPEN, ahead_of, open_callback
 from assistant.privacy import mask_text
-from assistant.review import Forbidden, NotFound, ReviewError, _mask_deep
+from assistant.review import Forbidden, NotFound, ReviewError
 from assistant.staff_accounts import StaffIdentity
 from assistant.store.models import AuditLog, Conversation, Handover, Message, StaffUser
 
 STATUS_FILTERS = {"waiting": ("waiting",), "held": ("held",), "closed": ENDED, "open": OPEN}
 ROLE_OUT = {"user": "client", "bot": "bot", "staff": "staff"}
+
+
+def _mask_deep(value: Any) -> Any:
+    """Every string inside the collected facts masked (mobiles, credit codes, ID numbers)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: _mask_deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_deep(v) for v in value]
+    return value
 
 
 def _iso(moment: datetime | None) -> str | None:

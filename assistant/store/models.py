@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from assistant.store.utc import UTCDateTime
+
 
 class Base(DeclarativeBase):
     pass
@@ -33,7 +34,7 @@ class AnswerLog(Base):
     __tablename__ = "answer_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
     channel: Mapped[str] = mapped_column(String(32), default="cli")
     kb: Mapped[str] = mapped_column(String(64))
     question: Mapped[str] = mapped_column(Text)
@@ -60,9 +61,9 @@ class Conversation(Base):
     session_id: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | handover | closed
     language: Mapped[str] = mapped_column(String(8), default="zh")
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    handover_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    handover_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     __table_args__ = (UniqueConstraint("channel", "user_id", "session_id", name="uq_conversation_session"),)
 
@@ -76,7 +77,7 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     route: Mapped[str | None] = mapped_column(String(32), nullable=True)
     meta: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class FlowState(Base):
@@ -91,8 +92,8 @@ class FlowState(Base):
     flow: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | completed | cancelled | expired
     state: Mapped[dict] = mapped_column(JSON, default=dict)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_flow_state_user_status", "channel", "user_id", "status"),)
 
@@ -115,12 +116,12 @@ class Lead(Base):
     score_breakdown: Mapped[dict] = mapped_column(JSON, default=dict)
     knocked_out: Mapped[str | None] = mapped_column(String(200), nullable=True)
     products: Mapped[list] = mapped_column(JSON, default=list)
-    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # new | assigned | contacted | qualified | rejected
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
-    sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ComplaintTicket(Base):
@@ -145,9 +146,9 @@ class ComplaintTicket(Base):
     status: Mapped[str] = mapped_column(String(16), default="registered", index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     urgent_reasons: Mapped[list] = mapped_column(JSON, default=list)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    extended_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    extended_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     extension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     history: Mapped[list] = mapped_column(JSON, default=list)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
@@ -165,7 +166,7 @@ class Document(Base):
     doc_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     verdict: Mapped[str] = mapped_column(String(16))  # pass | review | fail | unchecked
     result: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class StaffUser(Base):
@@ -177,7 +178,10 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))  # rm | complaints | admin
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Bumped by logout, password reset and disabling: tokens carrying an older version are refused.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class AuditLog(Base):
@@ -186,7 +190,7 @@ class AuditLog(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(128))  # "bot", "staff:<username>", "system"
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(32))
@@ -203,7 +207,7 @@ class WeChatInbound(Base):
     __tablename__ = "wechat_inbound"
 
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     settled: Mapped[bool] = mapped_column(Boolean, default=False)
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)  # the passive reply XML, if there was one
 
@@ -215,7 +219,7 @@ class WeChatChoice(Base):
 
     openid: Mapped[str] = mapped_column(String(128), primary_key=True)
     choices: Mapped[list] = mapped_column(JSON, default=list)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # Hand-over to a person (migration 0005_handover): the staff inbox. Staff replies are ``message`` rows
@@ -238,10 +242,10 @@ class Handover(Base):
     ticket_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True, index=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CallbackTask(Base):
@@ -254,9 +258,9 @@ class CallbackTask(Base):
     reason: Mapped[str] = mapped_column(String(32))  # after_hours | no_staff | wechat_window
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | done
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class StaffPresence(Base):
@@ -265,7 +269,7 @@ class StaffPresence(Base):
     __tablename__ = "staff_presence"
 
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class StaffDelivery(Base):
@@ -278,4 +282,28 @@ class StaffDelivery(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | sent | failed | window_closed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Security (migration 0004_security): shared by every worker, so a lock or a seen nonce holds everywhere.
+
+
+class LoginThrottle(Base):
+    """Failed logins of one account or one address in the current window, and the lock they caused."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class WeChatNonce(Base):
+    """A (timestamp, nonce) pair WeChat signed, remembered for the skew window so it is used once."""
+
+    __tablename__ = "wechat_nonce"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    body_sha256: Mapped[str] = mapped_column(String(64))  # a WeChat retry resends the same body, a replay not
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -9,12 +9,14 @@ from assistant.validators.base import Rejected, Validated, ValidationContext, lo
 NEGATIVE = re.compile(r"不同意|不愿意|不可以|不行|不要|不用|拒绝|不确认|不是|不对|^否|^no\b|^nope|don'?t|do not"
                       r"|disagree|refuse", re.I)
 POSITIVE = re.compile(r"同意|愿意|可以|好的?|行|确认|没问题|是的?|对的?|嗯|^ok|^yes|^yep|^sure|agree|confirm|correct|"
-                      r"^y$", re.I)
+                      r"consent|^y$", re.I)
 
 
 def yes_no(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
-    if len(raw) > 60:
+    if len(raw) > 120:  # "All correct, and I consent to the credit check and being contacted." is an answer
+        return Rejected("yes_no")
+    if re.search(r"[?？]\s*$|吗|多少|什么|怎么|是否|哪", raw):  # 利率是多少？ asks; its 是 is not a yes
         return Rejected("yes_no")
     if NEGATIVE.search(raw):
         return Validated(False, "否")
@@ -72,8 +74,14 @@ def labels(text: str, ctx: ValidationContext) -> Validated | Rejected:
     return Rejected("labels")
 
 
+_ACK = re.compile(r"(同意|不同意|好的?|可以|行|是的?|对|确认|确定|嗯|没问题|ok|okay|yes|no|sure|confirm)[。.!！\s]*",
+                  re.I)
+
+
 def free_text(text: str, ctx: ValidationContext) -> Validated | Rejected:
     raw = normalise(text)
+    if _ACK.fullmatch(raw):  # 同意 is an answer to a yes/no question, never someone's industry or request
+        return Rejected("free_text")
     max_chars = int(ctx.options.get("max_chars", 1000))
     if len(raw) > max_chars:
         return Rejected("too_long")

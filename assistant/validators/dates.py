@@ -37,6 +37,12 @@ def parse_date(text: str, today: date) -> date | None:
         found = monday - timedelta(weeks=weeks_back) + timedelta(days=_WEEKDAYS[m[2]])
         # A bare 周五 said on a Wednesday is last Friday; 这周五/下周一 are meant as said (the future).
         return found if found <= today or m[1] else found - timedelta(weeks=1)
+    if m := re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+                      r"(?:,?\s*(20\d{2}))?", raw, re.I):
+        return _month_day(m[3], _MONTHS.index(m[1].lower()[:3]) + 1, int(m[2]), today)
+    if m := re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", raw,
+                      re.I):
+        return _month_day(None, _MONTHS.index(m[2].lower()[:3]) + 1, int(m[1]), today)
     if m := re.search(r"last\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", raw, re.I):
         back = (today.weekday() - _EN_WEEKDAYS[m[1].lower()]) % 7 or 7
         return today - timedelta(days=back)
@@ -51,6 +57,17 @@ def parse_date(text: str, today: date) -> date | None:
             found = _safe(last_month.year, last_month.month, int(m[1]))
         return found
     return None
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _month_day(year: str | None, month: int, day: int, today: date) -> date | None:
+    """November 15 without a year is the last one that has happened."""
+    if year:
+        return _safe(int(year), month, day)
+    found = _safe(today.year, month, day)
+    return _safe(today.year - 1, month, day) if found and found > today else found
 
 
 def _safe(year: int, month: int, day: int) -> date | None:

@@ -70,15 +70,47 @@ def company(text: str, ctx: ValidationContext) -> Validated | Rejected:
     return Rejected("company")
 
 
-_NAME_PREFIX = re.compile(r"^(我叫|我是|联系人是?|叫|姓名是?|名字是?|my name is|i am|i'm|this is)\s*", re.I)
+_NAME_PREFIX = re.compile(r"^(我叫|我是|我姓|联系人是?|联系|叫|姓名是?|名字是?|本人|contact(\s+person)?\s*(is)?"
+                          r"|my name is|i am|i'm|this is)\s*[:：]?\s*", re.I)
+# Roles and forms of address clients add to a name (财务刘芳, 王总, 张卫东张董, Mr. David Chen, CFO).
+_ROLE = re.compile(r"^(财务|会计|出纳|法人代表|法定代表人|法人|老板|负责人|总经理|经理|董事长|联系人|的)+")
+_TITLE = r"(总经理|董事长|总监|经理|总|董|老板|先生|女士|小姐|主任|会计|老师|厂长|行长|工)"
+_ADDRESS = re.compile(rf"^[\u4e00-\u9fff]{_TITLE}$")  # 王总, 刘经理: a surname and a title, not a full name
+_TRAILING_ADDRESS = re.compile(rf"(?<=[\u4e00-\u9fff]{{2}})[\u4e00-\u9fff]?{_TITLE}$")
+_HONORIFIC = re.compile(r"^(mr|mrs|ms|miss|dr|prof)\.?\s+", re.I)
+_EN_ROLE = re.compile(r"\b(cfo|ceo|coo|cto|gm|manager|director|owner|boss|accountant|finance)\b\.?", re.I)
+
+
+def is_form_of_address(name: str) -> bool:
+    """王女士, 刘经理: a surname and a title — a usable contact name, but not a full one."""
+    return bool(_ADDRESS.fullmatch(name))
+
+
+def _one_name(part: str, allow_address: bool = False) -> str | None:
+    part = _ROLE.sub("", _NAME_PREFIX.sub("", part.strip(" 。.!！?？:：()（）"))).strip()
+    if re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", part):
+        if _ADDRESS.fullmatch(part):
+            return part if allow_address else None
+        trimmed = _TRAILING_ADDRESS.sub("", part) if len(part) > 3 else part
+        return trimmed if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", trimmed) and not _ADDRESS.fullmatch(trimmed) else None
+    english = _EN_ROLE.sub("", _HONORIFIC.sub("", part)).strip(" ,.")
+    if re.fullmatch(r"(mr|mrs|ms|miss|dr|prof|sir|madam)\.?", english, re.I):
+        return None
+    if re.fullmatch(r"[A-Za-z][A-Za-z.'-]+(\s+[A-Za-z][A-Za-z.'-]+){0,3}", english) and len(english) <= 40:
+        return english.title() if english.islower() or english.isupper() else english
+    return None
 
 
 def person_name(text: str, ctx: ValidationContext) -> Validated | Rejected:
-    raw = _NAME_PREFIX.sub("", normalise(text)).strip(" 。.!！,，")
-    if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", raw):
-        return Validated(raw, raw)
-    if re.fullmatch(r"[A-Za-z][A-Za-z.'-]+(\s+[A-Za-z][A-Za-z.'-]+){0,3}", raw) and len(raw) <= 40:
-        return Validated(raw.title(), raw.title())
+    """A contact's name; titles, roles and a repeated form of address are dropped (王建国，王总 → 王建国)."""
+    raw = normalise(text)
+    if len(raw) > 60:
+        return Rejected("person_name")
+    parts = re.split(r"[，,、;；/]+|\s{2,}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", raw)
+    for allow_address in (False, True):  # a full name first (王建国，王总 → 王建国); else 王女士 will do
+        for part in parts:
+            if name := _one_name(part, allow_address):
+                return Validated(name, name)
     return Rejected("person_name")
 
 

@@ -37,13 +37,17 @@ _RANGE = re.compile(r"\s*(?:-|~|～|—|到|至)\s*")
 _APPROX_WORDS = re.compile(r"左右|上下|大概|大约|约|差不多|将近|接近")
 
 
+# 一个亿, 两个亿: spoken with a measure word between the number and its unit.
+_MEASURE_WORD = re.compile(rf"(?<=[\d{_CN_DIGITS}])个(?=\s*(?:亿|千万|百万|万))")
+
+
 def parse_quantity(text: str) -> Decimal | None:
     """The first number in ``text`` with its unit applied: 500万 → 5000000, 一点二亿 → 120000000.
 
     Adjacent parts add up (1亿2千万 → 120000000); in a range the unit after the second number is
     the first's too (300-500万 → 3000000, the lower bound).
     """
-    raw = _APPROX_FILLER.sub("", normalise(text))
+    raw = _APPROX_FILLER.sub("", _MEASURE_WORD.sub("", normalise(text)))
     matches = [m for m in _NUMBER.finditer(raw) if _to_decimal(m.group(1)) is not None]
     for index, match in enumerate(matches):
         value = _to_decimal(match.group(1))

@@ -142,7 +142,7 @@ class StaffMember(threading.Thread):
     def _login(self, http: httpx.Client) -> dict[str, str]:
         while True:
             try:
-                token = http.post("/api/staff/login", json={"username": self.name, "password": "load-pass-1"})
+                token = http.post("/api/staff/login", json={"username": self.name, "password": "Inbox-Load-4471-Wm"})
                 return {"Authorization": f"Bearer {token.json()['token']}"}
             except (httpx.HTTPError, KeyError, ValueError):
                 time.sleep(1)
@@ -253,7 +253,7 @@ def run(minutes: float, clients_n: int, staff_n: int) -> dict[str, Any]:
         try:
             with session_factory(make_engine(url)).begin() as db:
                 for j in range(staff_n):
-                    add_staff(db, f"staff{j}", "agent", "load-pass-1", display_name=f"客服{j}")
+                    add_staff(db, f"staff{j}", "agent", "Inbox-Load-4471-Wm", display_name=f"客服{j}")
             stop, done = threading.Event(), threading.Event()
             clients = [Client(service.url, i, stop, done) for i in range(clients_n)]
             staff = [StaffMember(service.url, f"staff{j}", stop) for j in range(staff_n)]

@@ -52,7 +52,11 @@ def free_port() -> int:
 def prepare_data_dir(data_dir: Path, database_url: str | None) -> dict[str, str]:
     """Environment for a service on ``data_dir``: the demo knowledge base ingested, a fixed secret."""
     env = {**os.environ, "SME_ASSISTANT_DATA_DIR": str(data_dir), "SME_SECRET_KEY": "load-test-secret-" + "x" * 32,
-           "SME_LLM_BACKEND": "extractive", "PYTHONUNBUFFERED": "1"}
+           "SME_LLM_BACKEND": "extractive", "PYTHONUNBUFFERED": "1",
+           # Every load client comes from 127.0.0.1: the per-address and per-session rate limits would
+           # measure the limiter, not the service (tests/security checks the limits themselves).
+           "SME_RATE_CHAT_PER_MIN_ADDRESS": "1000000", "SME_RATE_UPLOAD_PER_MIN_ADDRESS": "1000000",
+           "SME_RATE_CHAT_PER_MIN_SESSION": "1000000", "SME_RATE_STAFF_PER_MIN_ADDRESS": "1000000"}
     env.pop("SME_CONFIG_FILE", None)
     if database_url:
         env["SME_DATABASE_URL"] = database_url

@@ -44,8 +44,8 @@ def test_an_uploaded_invoice_photo_is_checked_and_kept_with_the_session(
         assert reply.route == "document" and reply.data == {"verdict": "pass"}
         assert "已收到文件《发票照片.jpg》（识别为：发票）" in reply.text
         assert "初步核验结论：未发现问题" in reply.text and "以人工审核为准" in reply.text
-        assert (reply.flow, reply.step) == ("complaint", "company")  # the complaint resumes where it was
-        assert "请问贵公司的全称" in reply.text
+        assert (reply.flow, reply.step) == ("complaint", "notice")  # the complaint resumes where it was
+        assert "个人信息告知" in reply.text
 
         with session_factory(engine)() as db:
             conversation = db.scalars(select(Conversation).where(Conversation.user_id == user)).one()

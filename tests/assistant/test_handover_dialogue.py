@@ -73,7 +73,7 @@ def test_while_a_person_holds_it_the_bot_writes_nothing(new_manager) -> None:
     manager = new_manager(lambda: OPEN)
     user = "ho-held"
     with manager.sessions.begin() as db:
-        staff = add_staff(db, "ho-agent", "agent", "ho-agent-pass", display_name="王经理")
+        staff = add_staff(db, "ho-agent", "agent", "Inbox-Agent-5820-Zt", display_name="王经理")
         me = StaffIdentity(staff.id, staff.username, staff.role)
         touch(db, staff.id, OPEN)
     first = _say(manager, user, "我要找人工")

@@ -21,7 +21,10 @@ from ui.app import create_app
 def client(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     data = tmp_path_factory.mktemp("chat-fuzz") / "data"
     shutil.copytree(demo_data_dir, data)
-    app = create_app(load_settings(assistant_data_dir=data, secret_key="fuzz-secret"), with_widget=False)
+    # The limits of one client would turn the examples into 429s: the parser is under test, not the limiter.
+    settings = load_settings(assistant_data_dir=data, secret_key="fuzz-secret", rate_chat_per_min_address=10**6,
+                             rate_chat_per_min_session=10**6)
+    app = create_app(settings, with_widget=False)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 

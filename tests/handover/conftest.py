@@ -65,7 +65,7 @@ def staff(sessions: sessionmaker[Session]) -> dict[str, StaffIdentity]:
     out = {}
     with sessions.begin() as db:
         for name, (role, display) in people.items():
-            user = add_staff(db, name, role, f"{name}-password", display_name=display)
+            user = add_staff(db, name, role, f"Inbox-Test-7391-{name}-Kq", display_name=display)
             out[name] = StaffIdentity(user.id, user.username, user.role)
     return out
 

@@ -31,15 +31,14 @@ PASSWORDS = {"alice": "alice-pass-1", "bob": "bob-pass-22", "sue": "sue-pass-333
 ROLES = {"alice": "agent", "bob": "agent", "sue": "supervisor"}
 
 # The hot-lead script of the conversation tests (tests/assistant/dialogues/leads.yaml).
-HOT_LEAD = ["我想申请贷款", "杭州明远科技有限公司", "91350100M000100Y43", "软件开发", "5年", "2000万", "300万",
-            "采购原材料", "1年", "房产抵押", "A级", "高新技术企业", "杭州市西湖区", "张伟", "13912345678", "同意",
-            "确认"]
-URGENT_COMPLAINT = ["你们未经授权扣了我公司账户5万块，我已经找了律师准备起诉", "宁波海纳贸易有限公司", "跳过", "李娜",
-                    "138 0013 8000", "2", "1", "盗刷", "账户里的5万元在我们不知情的情况下被转走了", "昨天", "5万",
-                    "查清原因并退回资金", "确认"]
+# The flows ask only what is missing and take every fact a message gives (issue 12).
+HOT_LEAD = ["我想申请贷款", "300万，采购原材料，期限1年，房产抵押", "杭州明远科技有限公司，信用代码91350100M000100Y43",
+            "张伟，13912345678", "软件开发，5年，去年营收2000万，杭州市西湖区，纳税A级，高新技术企业", "同意", "确认"]
+URGENT_COMPLAINT = ["你们未经授权扣了我公司账户5万块，我已经找了律师准备起诉", "同意，宁波海纳贸易有限公司",
+                    "李娜 138 0013 8000", "查清原因并退回资金", "网银", "确认"]
 XSS = "<script>alert('x')</script><img src=x onerror=alert(1)> 网页上的按钮点了没有反应，转账失败了"
-XSS_COMPLAINT = ["我要投诉", "杭州明远科技有限公司", "跳过", "张伟", "13912345678", "其他", "其他", "其他", XSS,
-                 "不记得", "跳过", "<b>请尽快处理</b>", "确认"]
+XSS_COMPLAINT = ["我要投诉", "同意，杭州明远科技有限公司", "张伟，13912345678", "<b>请尽快处理</b>", "其他", XSS,
+                 "确认"]
 
 
 @dataclass

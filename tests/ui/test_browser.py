@@ -92,7 +92,7 @@ def test_widget_on_a_phone_answers_cites_checks_an_invoice_and_hands_over(
     complain.wait_for()
     assert complain.inner_text() == "我要投诉"
     complain.click()
-    chat.get_by_text("请问贵公司的全称是").first.wait_for()
+    chat.get_by_text("个人信息告知").first.wait_for()
     page.locator("#handover").click()
     chat.get_by_text("正在为您转接人工客服").first.wait_for()
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -133,18 +133,25 @@ def test_complaint_queue_status_and_extension(client: httpx.Client, server: Serv
     client.post(f"/api/staff/complaints/{ticket}/claim", headers=alice)
     wrong_days = client.post(f"/api/staff/complaints/{ticket}/extend", json={"days": 45, "reason": "x"}, headers=alice)
     assert wrong_days.status_code == 400
+    asked = client.post(f"/api/staff/complaints/{ticket}/extend", json={"days": 30, "reason": "需调取监控"},
+                        headers=alice).json()
+    assert asked["pending"] and not client.get(f"/api/staff/complaints/{ticket}", headers=alice).json()["extended"]
+    sue = login(client, "sue")  # the regulation's senior approval: a supervisor grants it
+    assert client.get(f"/api/staff/complaints/{ticket}", headers=sue).json()["extension_pending"]["days"] == 30
     extended = client.post(f"/api/staff/complaints/{ticket}/extend", json={"days": 30, "reason": "需调取监控"},
-                           headers=alice).json()
-    assert extended["extension_reason"] == "需调取监控"
+                           headers=sue).json()
+    assert extended["extension_reason"] == "需调取监控" and not extended["pending"]
     assert client.post(f"/api/staff/complaints/{ticket}/status", json={"status": "resolved"},
                        headers=alice).status_code == 409  # registered → resolved skips a step
     assert client.post(f"/api/staff/complaints/{ticket}/status", json={"status": "in_progress"},
                        headers=alice).json()["status"] == "in_progress"
     detail = client.get(f"/api/staff/complaints/{ticket}", headers=alice).json()
     assert detail["mobile"] == "13800138000" and detail["extended"]
-    assert [h["event"] for h in detail["history"]][-3:] == ["claimed", "extended_30d", "in_progress"]
+    assert [h["event"] for h in detail["history"]][-4:] == ["claimed", "extension_requested", "extended_30d",
+                                                           "in_progress"]
     actions = [a for _, a in audit(server, ticket)]
-    assert {"complaint_viewed", "complaint_claimed", "complaint_extended", "complaint_status"} <= set(actions)
+    assert {"complaint_viewed", "complaint_claimed", "complaint_extension_requested", "complaint_extended",
+            "complaint_extension_approved", "complaint_status"} <= set(actions)
 
 
 def test_dashboard_counts(client: httpx.Client, lead_id: int, ticket: str) -> None:

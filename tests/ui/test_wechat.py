@@ -12,6 +12,7 @@ import json
 import random
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -98,8 +99,9 @@ def server(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory, wechat
 class Platform:
     """What WeChat does: sign, optionally encrypt, POST, and read the reply back."""
 
-    def __init__(self, url: str) -> None:
-        self.url, self.crypto, self.msg_id = url, WeChatCrypto(TOKEN, AES_KEY, APPID), 5000
+    def __init__(self, url: str, safe: bool = True) -> None:
+        # With an AES key configured every message is encrypted (plaintext is refused as a downgrade).
+        self.url, self.crypto, self.msg_id, self.safe = url, WeChatCrypto(TOKEN, AES_KEY, APPID), 5000, safe
 
     def xml(self, kind: str, msg_id: int | None = None, **fields: str) -> str:
         extra = "".join(f"<{k}><![CDATA[{v}]]></{k}>" for k, v in fields.items())
@@ -111,9 +113,11 @@ class Platform:
                 f"</FromUserName><CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>"
                 f"{extra}{ident}</xml>")
 
-    def post(self, xml: str, *, safe: bool = False, timestamp: int | None = None, token: str = TOKEN,
-             nonce: str = "nonce123") -> tuple[httpx.Response, float]:
+    def post(self, xml: str, *, safe: bool | None = None, timestamp: int | None = None, token: str = TOKEN,
+             nonce: str | None = None) -> tuple[httpx.Response, float]:
         ts = str(timestamp if timestamp is not None else int(time.time()))
+        nonce = nonce or uuid.uuid4().hex[:10]  # WeChat sends a fresh nonce with every request
+        safe = self.safe if safe is None else safe
         signer = WeChatSigner()
         signer.add_data(token, ts, nonce)
         params = {"signature": signer.signature, "timestamp": ts, "nonce": nonce}
@@ -125,8 +129,9 @@ class Platform:
         response = httpx.post(self.url + "/wechat", params=params, content=body.encode(), timeout=30)
         return response, time.monotonic() - started
 
-    def read(self, response: httpx.Response, safe: bool = False) -> Any:
+    def read(self, response: httpx.Response, safe: bool | None = None) -> Any:
         text = response.text
+        safe = self.safe if safe is None else safe
         if safe:
             text = self.crypto.decrypt_message(text, _tag(text, "MsgSignature"), _tag(text, "TimeStamp"),
                                                _tag(text, "Nonce"))

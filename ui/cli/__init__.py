@@ -29,7 +29,7 @@ app.add_typer(ocr_cmd.app, name="ocr", help="Read and check invoices, contracts 
 app.add_typer(db_cmd.app, name="db", help="Database schema: upgrade to the latest migration.")
 app.command("chat", help=chat_cmd.HELP)(chat_cmd.chat)
 app.command("serve", help=serve_cmd.HELP)(serve_cmd.serve)
-app.add_typer(staff_cmd.app, name="staff", help="Staff accounts for the console: add users.")
+app.add_typer(staff_cmd.app, name="staff", help="Staff accounts for the console: add, disable, enable, reset-password.")
 
 
 COMMAND_GROUP = "sme_assistant.commands"

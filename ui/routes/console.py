@@ -1,13 +1,17 @@
 """The staff console: server-rendered HTML (Jinja2, autoescaped) over the same rules as the staff API.
 
 Logged-in staff hold the signed token in an HttpOnly, SameSite=Strict cookie; every form also
-carries a CSRF value derived from it. Client text (transcripts, company names) is only ever
-rendered through autoescaping, so a message with HTML or script shows as text.
+carries a CSRF value derived from it, the login form a signed double-submit value (there is no
+token yet). Logout revokes the token. Refused actions are audited after their rollback. Client
+text (transcripts, company names) is only ever rendered through autoescaping, so a message with
+HTML or script shows as text.
 """
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,13 +22,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from assistant import review
-from assistant.staff_accounts import StaffIdentity, authenticate
+from assistant import review_complaints as complaints_review
+from assistant.audit import attempt
+from assistant.staff_accounts import StaffIdentity
 from ui.charts import render_chart
-from ui.routes.deps import services
-from ui.routes.staff import staff_from_token
+from ui.errors import ApiError
+from ui.routes.deps import client_address, services, staff_from_token
+from ui.staff_login import check_login, sign_out, with_links
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 COOKIE = "sme_staff"
+LOGIN_CSRF = "sme_login_csrf"
 templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
 TIER_CN = {"hot": "高意向", "warm": "中意向", "nurture": "培育", "self_service": "自助"}
@@ -38,11 +46,13 @@ class _Redirect(Exception):
         self.url = url
 
 
-def _page(request: Request, name: str, staff: StaffIdentity | None, **context: Any) -> HTMLResponse:
+def _page(request: Request, name: str, staff: StaffIdentity | None, csrf: str | None = None,
+          **context: Any) -> HTMLResponse:
     svc = services(request)
     token = request.cookies.get(COOKIE, "")
+    csrf = csrf if csrf is not None else svc.signer.csrf_for(token) if token else ""
     html = templates.get_template(name).render(
-        staff=staff, csrf=svc.signer.csrf_for(token) if token else "", bank=svc.settings.bank_name,
+        staff=staff, csrf=csrf, bank=svc.settings.bank_name,
         tier_cn=TIER_CN, status_cn=STATUS_CN, local=lambda iso: _local(iso, svc), request=request,
         msg=request.query_params.get("msg"), error=request.query_params.get("error"), **context)
     return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
@@ -51,9 +61,7 @@ def _page(request: Request, name: str, staff: StaffIdentity | None, **context: A
 
 
 def _local(iso: str | None, svc: Any) -> str:
-    if not iso:
-        return "—"
-    return datetime.fromisoformat(iso).astimezone(svc.timezone).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(iso).astimezone(svc.timezone).strftime("%Y-%m-%d %H:%M") if iso else "—"
 
 
 def _staff(request: Request) -> StaffIdentity:
@@ -67,7 +75,8 @@ async def _form(request: Request) -> dict[str, str]:
     form = await request.form(max_files=0, max_fields=10)
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     token = request.cookies.get(COOKIE, "")
-    if not token or data.get("csrf") != services(request).signer.csrf_for(token):
+    expected = services(request).signer.csrf_for(token).encode() if token else b""
+    if not token or not hmac.compare_digest(data.get("csrf", "").encode("utf-8", "surrogatepass"), expected):
         raise _Redirect("/console/login")
     return data
 
@@ -79,8 +88,6 @@ def _back(url: str, *, msg: str = "", error: str = "") -> RedirectResponse:
 
 def _guard(handler: Any) -> Any:
     """Not logged in → the login page; a refused action → back with its message."""
-    from functools import wraps
-
     @wraps(handler)
     async def wrapped(request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
@@ -103,7 +110,11 @@ async def home(request: Request) -> Response:
 
 @router.get("/login")
 async def login_page(request: Request) -> Response:
-    return _page(request, "login.html", None)
+    value = services(request).signer.login_csrf()
+    response = _page(request, "login.html", None, csrf=value)
+    response.set_cookie(LOGIN_CSRF, value, httponly=True, samesite="strict", max_age=3600, path="/console",
+                        secure=request.url.scheme == "https")
+    return response
 
 
 @router.post("/login")
@@ -111,22 +122,29 @@ async def login(request: Request) -> Response:
     svc = services(request)
     form = await request.form(max_files=0, max_fields=5)
     username, password = str(form.get("username", "")), str(form.get("password", ""))
-
-    def check() -> StaffIdentity | None:
-        with svc.sessions.begin() as db:
-            return authenticate(db, username, password)
-
-    staff = await run_in_threadpool(check)
-    if staff is None:
-        return _back("/console/login", error="用户名或密码错误")
+    if not svc.signer.login_csrf_ok(request.cookies.get(LOGIN_CSRF, ""), str(form.get("csrf", ""))):
+        return _back("/console/login", error="页面已过期，请重新登录")
+    try:
+        staff = await run_in_threadpool(check_login, svc, username, password, client_address(request))
+    except ApiError as exc:
+        error = "登录失败次数过多，请稍后再试" if exc.status == 429 else "用户名或密码错误"
+        response = _back("/console/login", error=error)
+        response.headers.update(exc.headers)  # a browser follows only redirects; the wait is in Retry-After
+        return response
     response = RedirectResponse("/console/leads", status_code=303)
-    response.set_cookie(COOKIE, svc.signer.staff_token(staff.id, staff.username), httponly=True, samesite="strict",
-                        max_age=svc.signer.token_ttl_s, path="/", secure=request.url.scheme == "https")
+    response.set_cookie(COOKIE, svc.signer.staff_token(staff.id, staff.username, staff.token_version),
+                        httponly=True, samesite="strict", max_age=svc.signer.token_ttl_s, path="/",
+                        secure=request.url.scheme == "https")
+    response.delete_cookie(LOGIN_CSRF, path="/console")
     return response
 
 
 @router.post("/logout")
+@_guard
 async def logout(request: Request) -> Response:
+    staff, svc = _staff(request), services(request)
+    await _form(request)  # the CSRF value: another site cannot log staff out
+    await run_in_threadpool(sign_out, svc, staff)
     response = RedirectResponse("/console/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -138,9 +156,9 @@ async def leads(request: Request) -> Response:
     staff, svc, q = _staff(request), services(request), request.query_params
     filters = {k: q.get(k) or None for k in ("tier", "status", "sla")}
 
-    def load() -> list[dict[str, Any]]:
-        with svc.sessions.begin() as db:
-            return review.list_leads(db, staff, _now(), **filters)
+    def load() -> list[Any]:
+        return attempt(svc.sessions, staff.actor, "leads_listed", "lead", "*", _now(),
+                       lambda db: review.list_leads(db, staff, _now(), **filters))
 
     try:
         rows = await run_in_threadpool(load)
@@ -155,17 +173,15 @@ async def leads(request: Request) -> Response:
 async def lead(request: Request, lead_id: int) -> Response:
     staff, svc = _staff(request), services(request)
 
-    def load() -> dict[str, Any]:
-        with svc.sessions.begin() as db:
-            return review.lead_detail(db, staff, lead_id, _now())
+    def load() -> Any:
+        return attempt(svc.sessions, staff.actor, "lead_viewed", "lead", str(lead_id), _now(),
+                       lambda db: review.lead_detail(db, staff, lead_id, _now()))
 
     try:
         detail = await run_in_threadpool(load)
     except review.NotFound as exc:
         return _back("/console/leads", error=str(exc))
-    for document in detail["documents"]:
-        document["links"] = [svc.file_link(p) for p in document["annotated"]]
-    return _page(request, "lead.html", staff, lead=detail)
+    return _page(request, "lead.html", staff, lead=with_links(svc, detail, staff))
 
 
 @router.post("/leads/{lead_id}/{action}")
@@ -184,8 +200,7 @@ async def lead_action(request: Request, lead_id: int, action: str) -> Response:
         return _back(f"/console/leads/{lead_id}", error="未知操作")
 
     def run() -> None:
-        with svc.sessions.begin() as db:
-            actions[action](db)
+        attempt(svc.sessions, staff.actor, f"lead_{action}", "lead", str(lead_id), _now(), actions[action])
 
     try:
         await run_in_threadpool(run)
@@ -201,9 +216,9 @@ async def complaints(request: Request) -> Response:
     status = q.get("status") or None
     overdue = {"1": True, "0": False}.get(q.get("overdue", ""))
 
-    def load() -> list[dict[str, Any]]:
+    def load() -> list[Any]:
         with svc.sessions.begin() as db:
-            return review.list_complaints(db, staff, _now(), status=status, overdue=overdue)
+            return complaints_review.list_complaints(db, staff, _now(), status=status, overdue=overdue)
 
     rows = await run_in_threadpool(load)
     return _page(request, "complaints.html", staff, rows=rows, status=status, overdue=q.get("overdue", ""))
@@ -214,15 +229,15 @@ async def complaints(request: Request) -> Response:
 async def complaint(request: Request, number: str) -> Response:
     staff, svc = _staff(request), services(request)
 
-    def load() -> dict[str, Any]:
-        with svc.sessions.begin() as db:
-            return review.complaint_detail(db, staff, number, _now())
+    def load() -> Any:
+        return attempt(svc.sessions, staff.actor, "complaint_viewed", "complaint_ticket", number, _now(),
+                       lambda db: complaints_review.complaint_detail(db, staff, number, _now()))
 
     try:
         detail = await run_in_threadpool(load)
     except review.NotFound as exc:
         return _back("/console/complaints", error=str(exc))
-    return _page(request, "complaint.html", staff, t=detail)
+    return _page(request, "complaint.html", staff, t=with_links(svc, detail, staff))
 
 
 @router.post("/complaints/{number}/{action}")
@@ -232,23 +247,27 @@ async def complaint_action(request: Request, number: str, action: str) -> Respon
     form = await _form(request)
     url = f"/console/complaints/{quote(number)}"
 
+    def work(db: Any) -> None:
+        if action == "claim":
+            complaints_review.claim_complaint(db, staff, number, _now())
+        elif action == "status":
+            complaints_review.set_complaint_status(db, staff, number, form.get("status", ""), _now(),
+                                                   form.get("note", ""))
+        elif action == "extend":
+            days = int(form["days"]) if form.get("days", "").isdigit() and len(form["days"]) < 4 else 0
+            complaints_review.extend_complaint(db, staff, number, days, form.get("reason", ""), _now())
+        else:
+            raise review.ReviewError("未知操作")
+
     def run() -> None:
-        with svc.sessions.begin() as db:
-            if action == "claim":
-                review.claim_complaint(db, staff, number, _now())
-            elif action == "status":
-                review.set_complaint_status(db, staff, number, form.get("status", ""), _now(), form.get("note", ""))
-            elif action == "extend":
-                days = int(form["days"]) if form.get("days", "").isdigit() else 0
-                review.extend_complaint(db, staff, number, days, form.get("reason", ""), _now())
-            else:
-                raise review.ReviewError("未知操作")
+        attempt(svc.sessions, staff.actor, f"complaint_{action}", "complaint_ticket", number, _now(), work)
 
     try:
         await run_in_threadpool(run)
     except review.ReviewError as exc:
         return _back(url, error=str(exc))
-    return _back(url, msg="已保存")
+    pending = action == "extend" and not staff.sees_all
+    return _back(url, msg="延期申请已提交，待主管审批" if pending else "已保存")
 
 
 @router.get("/dashboard")
@@ -256,9 +275,9 @@ async def complaint_action(request: Request, number: str, action: str) -> Respon
 async def dashboard(request: Request) -> Response:
     staff, svc = _staff(request), services(request)
 
-    def load() -> dict[str, Any]:
-        with svc.sessions() as db:
-            return review.dashboard(db, _now(), svc.timezone)
+    def load() -> Any:
+        with svc.sessions.begin() as db:
+            return complaints_review.dashboard(db, staff, _now(), svc.timezone)
 
     return _page(request, "dashboard.html", staff, stats=await run_in_threadpool(load))
 
@@ -266,14 +285,13 @@ async def dashboard(request: Request) -> Response:
 @router.get("/charts/{name}.png")
 @_guard
 async def chart(request: Request, name: str) -> Response:
-    _staff(request)
-    svc = services(request)
+    staff, svc = _staff(request), services(request)
 
     def draw() -> bytes | None:
         with svc.sessions() as db:
-            return render_chart(name, review.dashboard(db, _now(), svc.timezone))
+            stats = complaints_review.dashboard(db, staff, _now(), svc.timezone, audited=False)
+            return render_chart(name, stats.model_dump())
 
     png = await run_in_threadpool(draw)
-    if png is None:
-        return Response(status_code=404)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"}) if png else \
+        Response(status_code=404)

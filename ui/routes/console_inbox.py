@@ -21,6 +21,7 @@ from assistant.handover.delivery import delivery_states
 from assistant.review import ReviewError
 from assistant.staff_accounts import StaffIdentity
 from assistant.store.models import StaffUser
+from ui.errors import STATUS_BY_CODE
 from ui.routes.console import _back, _form, _guard, _page, _Redirect, _staff
 from ui.routes.deps import services
 
@@ -120,7 +121,7 @@ async def conversation_live(request: Request, handover_id: int) -> Response:
         item = await run_in_threadpool(_in_db, request, staff, lambda db, now, policy: _detail(
             db, handover_id, staff, now, policy))
     except ReviewError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return JSONResponse({"error": str(exc)}, status_code=STATUS_BY_CODE.get(exc.code, 400))
     return JSONResponse({"item": item, "labels": _labels()}, headers={"Cache-Control": "no-store"})
 
 

@@ -20,8 +20,8 @@ from assistant.handover.availability import Policy, touch
 from assistant.handover.delivery import delivery_states
 from assistant.staff_accounts import StaffIdentity
 from ui.errors import ApiError
+from ui.routes.deps import CurrentStaff as Staff
 from ui.routes.deps import read_json_object, services
-from ui.routes.staff import Staff
 
 router = APIRouter(prefix="/api/staff/handovers", tags=["staff inbox"])
 BODY_LIMIT = 64 * 1024  # a 20 KB reply reaches the length check and gets its clear message

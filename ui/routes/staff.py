@@ -1,43 +1,35 @@
-"""The staff API: log in, lead and complaint queues, their detail views and actions, dashboard figures.
+"""The staff API: log in and out, lead and complaint queues, their detail views and actions, dashboard.
 
-Every call needs ``Authorization: Bearer <token>``; every view and action is audited by
-``assistant.review``, which also decides what an agent may see unmasked.
+Every call but login needs ``Authorization: Bearer <token>``. Each route takes the database
+session (``SessionDep``, one transaction) and the staff member (``CurrentStaff``) as dependencies
+and answers with a typed view; what an agent may see unmasked is decided by ``assistant.masking``.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from assistant import review
-from assistant.staff_accounts import StaffIdentity, authenticate, identity
-from ui.errors import ApiError
-from ui.routes.deps import read_json_object, services
+from assistant import review_complaints as complaints_review
+from assistant.staff_accounts import revoke_tokens
+from assistant.staff_views import (
+    Dashboard,
+    LeadAction,
+    LeadDetail,
+    LeadRow,
+    LoginResult,
+    TicketAction,
+    TicketDetail,
+    TicketRow,
+)
+from ui.routes.deps import CurrentStaff, SessionDep, client_address, read_json_object, services
+from ui.staff_login import check_login, with_links
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
-
-
-def staff_from_token(request: Request, token: str | None) -> StaffIdentity | None:
-    svc = services(request)
-    claims = svc.signer.read_staff_token(token) if token else None
-    if claims is None:
-        return None
-    with svc.sessions() as db:
-        return identity(db, claims.user_id)
-
-
-def current_staff(request: Request) -> StaffIdentity:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    staff = staff_from_token(request, token.strip()) if scheme.lower() == "bearer" else None
-    if staff is None:
-        raise ApiError(401, "unauthorised")
-    return staff
-
-
-Staff = Annotated[StaffIdentity, Depends(current_staff)]
 
 
 def _now() -> datetime:
@@ -53,109 +45,101 @@ class Assign(BaseModel):
 
 
 class Extension(BaseModel):
-    days: int
+    days: int = Field(ge=0, le=366)
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class StatusChange(BaseModel):
-    status: str
+    status: str = Field(max_length=32)
     note: str = Field(default="", max_length=500)
 
 
-@router.post("/login", summary="Exchange username and password for a bearer token",
+@router.post("/login", summary="Exchange username and password for a bearer token", response_model=LoginResult,
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
                  "type": "object", "required": ["username", "password"],
                  "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}}})
-async def login(request: Request) -> dict[str, Any]:
+async def login(request: Request) -> LoginResult:
     svc = services(request)
     body = await read_json_object(request, 8 * 1024)
     username, password = body.get("username"), body.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise ApiError(401, "bad_login")
-    with svc.sessions.begin() as db:
-        staff = authenticate(db, username, password)
-    if staff is None:
-        raise ApiError(401, "bad_login")
-    return {"token": svc.signer.staff_token(staff.id, staff.username), "token_type": "bearer",
-            "expires_in": svc.signer.token_ttl_s, "username": staff.username, "role": staff.role}
+    staff = await run_in_threadpool(check_login, svc, str(username) if isinstance(username, str) else "",
+                                    password if isinstance(password, str) else None, client_address(request))
+    return LoginResult(token=svc.signer.staff_token(staff.id, staff.username, staff.token_version),
+                       expires_in=svc.signer.token_ttl_s, username=staff.username, role=staff.role)
 
 
-@router.get("/leads", summary="The lead review queue")
-def leads(request: Request, staff: Staff, tier: str | None = None, status: str | None = None,
-          sla: str | None = None) -> list[dict[str, Any]]:
-    with services(request).sessions.begin() as db:
-        return review.list_leads(db, staff, _now(), tier=tier, status=status, sla=sla)
+@router.post("/logout", summary="End this login: the token (and every other of this account) stops working",
+             status_code=204)
+def logout(staff: CurrentStaff, db: SessionDep) -> None:
+    revoke_tokens(db, staff.id)
+    review.audit(db, staff, "logout", "staff_user", staff.username, _now())
 
 
-@router.get("/leads/{lead_id}", summary="One lead: transcript, facts, score breakdown, documents")
-def lead(request: Request, staff: Staff, lead_id: int) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.lead_detail(db, staff, lead_id, _now())
+@router.get("/leads", summary="The lead review queue", response_model=list[LeadRow])
+def leads(staff: CurrentStaff, db: SessionDep, tier: str | None = None, status: str | None = None,
+          sla: str | None = None) -> list[LeadRow]:
+    return review.list_leads(db, staff, _now(), tier=tier, status=status, sla=sla)
 
 
-@router.post("/leads/{lead_id}/claim")
-def claim(request: Request, staff: Staff, lead_id: int) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.claim_lead(db, staff, lead_id, _now())
+@router.get("/leads/{lead_id}", summary="One lead: transcript, facts, score breakdown, documents",
+            response_model=LeadDetail)
+def lead(request: Request, staff: CurrentStaff, db: SessionDep, lead_id: int) -> LeadDetail:
+    return with_links(services(request), review.lead_detail(db, staff, lead_id, _now()), staff)
 
 
-@router.post("/leads/{lead_id}/assign")
-def assign(request: Request, staff: Staff, lead_id: int, body: Assign) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.assign_lead(db, staff, lead_id, body.assignee, _now())
+@router.post("/leads/{lead_id}/claim", response_model=LeadAction)
+def claim(staff: CurrentStaff, db: SessionDep, lead_id: int) -> LeadAction:
+    return review.claim_lead(db, staff, lead_id, _now())
 
 
-@router.post("/leads/{lead_id}/contacted")
-def contacted(request: Request, staff: Staff, lead_id: int) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.mark_contacted(db, staff, lead_id, _now())
+@router.post("/leads/{lead_id}/assign", response_model=LeadAction)
+def assign(staff: CurrentStaff, db: SessionDep, lead_id: int, body: Assign) -> LeadAction:
+    return review.assign_lead(db, staff, lead_id, body.assignee, _now())
 
 
-@router.post("/leads/{lead_id}/qualify")
-def qualify(request: Request, staff: Staff, lead_id: int, body: Reason) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.decide_lead(db, staff, lead_id, "qualified", body.reason, _now())
+@router.post("/leads/{lead_id}/contacted", response_model=LeadAction)
+def contacted(staff: CurrentStaff, db: SessionDep, lead_id: int) -> LeadAction:
+    return review.mark_contacted(db, staff, lead_id, _now())
 
 
-@router.post("/leads/{lead_id}/reject")
-def reject(request: Request, staff: Staff, lead_id: int, body: Reason) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.decide_lead(db, staff, lead_id, "rejected", body.reason, _now())
+@router.post("/leads/{lead_id}/qualify", response_model=LeadAction)
+def qualify(staff: CurrentStaff, db: SessionDep, lead_id: int, body: Reason) -> LeadAction:
+    return review.decide_lead(db, staff, lead_id, "qualified", body.reason, _now())
 
 
-@router.get("/complaints", summary="The complaint queue, overdue and urgent first")
-def complaints(request: Request, staff: Staff, status: str | None = None, overdue: bool | None = None,
-               urgent: bool | None = None) -> list[dict[str, Any]]:
-    with services(request).sessions.begin() as db:
-        return review.list_complaints(db, staff, _now(), status=status, overdue=overdue, urgent=urgent)
+@router.post("/leads/{lead_id}/reject", response_model=LeadAction)
+def reject(staff: CurrentStaff, db: SessionDep, lead_id: int, body: Reason) -> LeadAction:
+    return review.decide_lead(db, staff, lead_id, "rejected", body.reason, _now())
 
 
-@router.get("/complaints/{number}")
-def complaint(request: Request, staff: Staff, number: str) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.complaint_detail(db, staff, number, _now())
+@router.get("/complaints", summary="The complaint queue, overdue and urgent first", response_model=list[TicketRow])
+def complaints(staff: CurrentStaff, db: SessionDep, status: str | None = None, overdue: bool | None = None,
+               urgent: bool | None = None) -> list[TicketRow]:
+    return complaints_review.list_complaints(db, staff, _now(), status=status, overdue=overdue, urgent=urgent)
 
 
-@router.post("/complaints/{number}/claim")
-def claim_complaint(request: Request, staff: Staff, number: str) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.claim_complaint(db, staff, number, _now())
+@router.get("/complaints/{number}", response_model=TicketDetail)
+def complaint(request: Request, staff: CurrentStaff, db: SessionDep, number: str) -> TicketDetail:
+    return with_links(services(request), complaints_review.complaint_detail(db, staff, number, _now()), staff)
 
 
-@router.post("/complaints/{number}/status")
-def complaint_status(request: Request, staff: Staff, number: str, body: StatusChange) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.set_complaint_status(db, staff, number, body.status, _now(), body.note)
+@router.post("/complaints/{number}/claim", response_model=TicketAction)
+def claim_complaint(staff: CurrentStaff, db: SessionDep, number: str) -> TicketAction:
+    return complaints_review.claim_complaint(db, staff, number, _now())
 
 
-@router.post("/complaints/{number}/extend")
-def extend(request: Request, staff: Staff, number: str, body: Extension) -> dict[str, Any]:
-    with services(request).sessions.begin() as db:
-        return review.extend_complaint(db, staff, number, body.days, body.reason, _now())
+@router.post("/complaints/{number}/status", response_model=TicketAction)
+def complaint_status(staff: CurrentStaff, db: SessionDep, number: str, body: StatusChange) -> TicketAction:
+    return complaints_review.set_complaint_status(db, staff, number, body.status, _now(), body.note)
 
 
-@router.get("/dashboard", summary="Leads per tier per day, complaints per category, SLA breaches")
-def dashboard(request: Request, staff: Staff) -> dict[str, Any]:
-    svc = services(request)
-    with svc.sessions() as db:
-        return review.dashboard(db, _now(), svc.timezone)
+@router.post("/complaints/{number}/extend", response_model=TicketAction,
+             summary="Extend the deadline: an agent's request waits for a supervisor, a supervisor's applies")
+def extend(staff: CurrentStaff, db: SessionDep, number: str, body: Extension) -> TicketAction:
+    return complaints_review.extend_complaint(db, staff, number, body.days, body.reason, _now())
+
+
+@router.get("/dashboard", summary="Leads per tier per day, complaints per category, SLA breaches",
+            response_model=Dashboard)
+def dashboard(request: Request, staff: CurrentStaff, db: SessionDep) -> Dashboard:
+    return complaints_review.dashboard(db, staff, _now(), services(request).timezone)

@@ -19,7 +19,8 @@ from assistant.dialogue import IncomingMessage, Reply, TurnEvent, final_reply
 from ui.channels.rest.render import RestChannel
 from ui.channels.rest.schemas import ChatReply, NewSession
 from ui.errors import ApiError
-from ui.routes.deps import read_json_object
+from ui.middleware.ratelimit import limit_session
+from ui.routes.deps import read_json_object, safe_filename
 from ui.services import Services
 from ui.texts import request_language
 
@@ -60,6 +61,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         body = await read_json_object(request, svc.settings.max_request_kb * 1024)
         lang = request_language(request, body.get("message") if isinstance(body.get("message"), str) else None)
         session_id = _session(svc, body, lang)
+        limit_session(request, session_id, svc.settings.rate_chat_per_min_session, lang)
         message = channel.to_incoming(session_id, body)
         reply = await run_in_threadpool(reply_to, message)
         return channel.render(reply, session_id)
@@ -70,6 +72,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         body = await read_json_object(request, svc.settings.max_request_kb * 1024)
         lang = request_language(request, body.get("message") if isinstance(body.get("message"), str) else None)
         session_id = _session(svc, body, lang)
+        limit_session(request, session_id, svc.settings.rate_chat_per_min_session, lang)
         message = channel.to_incoming(session_id, body)
 
         def events() -> Iterator[str]:
@@ -103,6 +106,7 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
         text = form.get("message") if isinstance(form.get("message"), str) else ""
         session_field = form.get("session_id")
         session_id = _session(svc, {"session_id": session_field if isinstance(session_field, str) else None}, lang)
+        limit_session(request, session_id, svc.settings.rate_chat_per_min_session, lang)
         data = await upload.read(limit + 1)
         await form.close()
         if len(data) > limit:
@@ -111,7 +115,10 @@ def build_router(on_message: OnMessage, svc: Services) -> APIRouter:
             raise ApiError(400, "file_empty", lang)
         if not _known_type(data):
             raise ApiError(415, "file_type", lang)
-        message = channel.upload(session_id, upload.filename or "upload", upload.content_type or "", data, str(text))
+        if "\x00" in (upload.filename or ""):
+            raise ApiError(400, "bad_field", lang, field="filename")
+        name = safe_filename(upload.filename)
+        message = channel.upload(session_id, name, safe_filename(upload.content_type or "", ""), data, str(text))
         reply = await run_in_threadpool(reply_to, message)
         document = await run_in_threadpool(svc.document, reply.document_id)
         return channel.render(reply, session_id, document)

@@ -21,6 +21,7 @@ from assistant.dialogue.texts import text as dialogue_text
 from ui.channels.wechat.api import WeChatApi, WeChatApiError
 from ui.channels.wechat.envelope import Envelope, WeChatChannel
 from ui.channels.wechat.memory import StoredChoices, StoredDeduplicator
+from ui.channels.wechat.nonces import StoredNonces
 from ui.services import Services
 from ui.texts import message as ui_text
 
@@ -34,7 +35,8 @@ class WeChatBridge:
         # Both memories are in the database, so a retry or a numbered answer may reach any worker.
         self.svc, self.dedupe = svc, StoredDeduplicator(svc.sessions, clock=svc.clock)
         self.channel = WeChatChannel(s, clock=lambda: svc.clock().timestamp(),
-                                     choices=StoredChoices(svc.sessions, clock=svc.clock))
+                                     choices=StoredChoices(svc.sessions, clock=svc.clock),
+                                     nonces=StoredNonces(svc.sessions, s.wechat_max_clock_skew_s, clock=svc.clock))
         self.api = WeChatApi(s.wechat_api_base, s.wechat_appid, s.wechat_secret) if (
             s.wechat_appid and s.wechat_secret) else None
 

@@ -54,11 +54,17 @@ class ChoiceMemory(Protocol):
     def take(self, openid: str) -> list[str]: ...
 
 
+class NonceMemory(Protocol):
+    """Where used (timestamp, nonce) pairs are kept (the database when served)."""
+
+    def first_use(self, timestamp: str, nonce: str, body: bytes) -> bool: ...
+
+
 class WeChatChannel:
     name = "wechat"
 
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time,
-                 choices: ChoiceMemory | None = None) -> None:
+                 choices: ChoiceMemory | None = None, nonces: NonceMemory | None = None) -> None:
         if not settings.wechat_token:
             raise ValueError("SME_WECHAT_TOKEN is not set")
         self.token = settings.wechat_token
@@ -68,6 +74,7 @@ class WeChatChannel:
                        if settings.wechat_aes_key else None)
         self._clock = clock
         self._choices: ChoiceMemory = choices if choices is not None else _Choices()
+        self._nonces = nonces
 
     # verification --------------------------------------------------------------------------
     def verify(self, signature: str, timestamp: str, nonce: str) -> None:
@@ -81,8 +88,14 @@ class WeChatChannel:
     def open(self, body: bytes, query: dict[str, str]) -> Envelope:
         signature, timestamp, nonce = query.get("signature", ""), query.get("timestamp", ""), query.get("nonce", "")
         self.verify(signature, timestamp, nonce)
+        if self._nonces is not None and not self._nonces.first_use(timestamp, nonce, body):
+            raise WeChatRefused(403, "wechat_forbidden")  # a used (timestamp, nonce) with another message
         _defused(body)
         encrypted = query.get("encrypt_type", "raw") == "aes"
+        if self.crypto is not None and not encrypted:
+            # With an AES key configured, WeChat sends every message encrypted (safe or compatible
+            # mode); a plaintext request is a downgrade, since only the ciphertext is signed.
+            raise WeChatRefused(403, "wechat_forbidden")
         if encrypted:
             if self.crypto is None:
                 raise WeChatRefused(400, "wechat_bad_xml")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -18,10 +18,19 @@ from PIL import Image
 
 from assistant.dialogue import Attachment, IncomingMessage, Reply, TurnEvent, final_reply
 from ui.channels.widget import inbox
+from ui.channels.widget.guard import (
+    UploadRefused,
+    UploadRegistry,
+    WidgetUploadGuard,
+    browser_of,
+    checked_upload,
+    discard,
+)
 from ui.security import load_secret
 from ui.services import Services
 from ui.texts import message as ui_text
 
+log = logging.getLogger(__name__)
 MAX_QUICK = 6
 # WCAG AA: 4.5:1 for text. Gradio's default orange primary button (3.6:1 with white) and its pale
 # placeholder (about 1.9:1) fall short, so both are darkened here.
@@ -39,8 +48,9 @@ CSS = """
 OnMessage = Callable[[IncomingMessage], Iterator[TurnEvent]]
 
 
-def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
+def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry | None = None) -> gr.Blocks:
     s = svc.settings
+    uploads = uploads if uploads is not None else UploadRegistry()
     limit = s.upload_max_mb * 1024 * 1024
 
     def reply_to(message: IncomingMessage) -> Reply:
@@ -89,17 +99,25 @@ def build_widget(on_message: OnMessage, svc: Services) -> gr.Blocks:
         history, state = inbox.restore(svc, state or {})
         return (history, state, gr.update(value=inbox.banner(state)), gr.Timer(active=inbox.watching(state)))
 
-    def upload(path: str | None, history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
+    def upload(path: str | None, history: list[dict[str, Any]], state: dict[str, Any],
+               request: gr.Request) -> tuple[Any, ...]:
         if not path:
             return (history, state, gr.update(), gr.update(), *[gr.update() for _ in range(MAX_QUICK)])
-        file = Path(path)
+        try:  # the path comes from the browser: only a file this browser uploaded here is opened
+            file = checked_upload(path, browser_of(request.headers.get("cookie"), svc.signer), uploads)
+        except UploadRefused as exc:
+            log.warning("widget upload refused: %s", exc)
+            return ([*history, {"role": "assistant", "content": ui_text("upload_refused")}], state,
+                    gr.update(visible=False), gr.update(value=""), *[gr.update() for _ in range(MAX_QUICK)])
         name = file.name
-        if file.stat().st_size > limit:
+        data = file.read_bytes() if file.stat().st_size <= limit else None
+        discard(file, uploads)  # the upload store keeps its own copy; Gradio's cache keeps none
+        if data is None:
             note = ui_text("file_too_large", mb=str(s.upload_max_mb))
             return ([*history, {"role": "assistant", "content": note}], state, gr.update(visible=False),
                     gr.update(value=""), *[gr.update() for _ in range(MAX_QUICK)])
         sid = session_of(state)
-        incoming = IncomingMessage("web", sid, sid, "", Attachment(name, "", data=file.read_bytes()))
+        incoming = IncomingMessage("web", sid, sid, "", Attachment(name, "", data=data))
         reply = reply_to(incoming)
         document = svc.document(reply.document_id)
         history = [*history, {"role": "user", "content": f"[文件] {name}"}, *bot_messages(reply)]
@@ -158,6 +176,11 @@ def _checks_html(document: dict[str, Any]) -> str:
 
 def mount_widget(app: FastAPI, on_message: OnMessage, svc: Services, path: str) -> FastAPI:
     """The widget channel: Gradio blocks built from ``on_message``, mounted at ``path``."""
-    blocks = build_widget(on_message, svc)
-    return gr.mount_gradio_app(app, blocks, path=path, max_file_size=f"{svc.settings.upload_max_mb}mb", css=CSS,
-                               footer_links=[], ssr_mode=False, show_error=False)
+    uploads = UploadRegistry()
+    blocks = build_widget(on_message, svc, uploads)
+    app.add_middleware(WidgetUploadGuard, widget_path=path, signer=svc.signer, registry=uploads)
+    mounted = gr.mount_gradio_app(app, blocks, path=path, max_file_size=f"{svc.settings.upload_max_mb}mb", css=CSS,
+                                  footer_links=[], ssr_mode=False, show_error=False, allowed_paths=[],
+                                  blocked_paths=[str(svc.settings.assistant_data_dir.resolve())])
+    blocks.has_launched = True  # mounted apps skip Gradio's "was this file uploaded?" check unless set
+    return mounted

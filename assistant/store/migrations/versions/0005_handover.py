@@ -1,14 +1,14 @@
 """Hand-over to a person: the staff inbox, callback tasks, staff presence, staff-message deliveries
 
 Revision ID: 0005_handover
-Revises: 0003
+Revises: 0004_security (0003 on the branch; chained after the security tables at the merge)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_handover"
-down_revision = "0003"
+down_revision = "0004_security"
 branch_labels = None
 depends_on = None
 
