@@ -36,16 +36,17 @@ def embedder_for(settings: Settings) -> Embedder | None:
 
 
 def ensure_default_kb(settings: Settings, kb_name: str | None = None) -> None:
-    """A first run works: the default knowledge base, when missing, is built from the bundled demo.
+    """A first run works: the demo knowledge base (the default, ``SME_DEFAULT_KB=demo``) is built
+    from the bundled handbook when missing, and follows it when the package is updated.
 
-    Only the default one: a missing knowledge base the user named is their mistake and is reported.
+    Only the demo: a bank's own knowledge base is never filled with demo text, and a missing one
+    (or any other name the user gave) is reported by the store with the command to run.
     """
-    from knowledge_base.bundled import ensure_demo
+    from knowledge_base.bundled import DEMO_KB, ensure_demo
     from knowledge_base.store import KnowledgeBaseStore
 
-    name = kb_name or settings.default_kb
-    if name == settings.default_kb:
-        ensure_demo(KnowledgeBaseStore(settings.kb_dir), name, embedder=embedder_for(settings))
+    if (kb_name or settings.default_kb) == DEMO_KB:
+        ensure_demo(KnowledgeBaseStore(settings.kb_dir), embedder=embedder_for(settings))
 
 
 def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAnswerer:

@@ -2,9 +2,11 @@
 
 Generated Chinese business text (product-handbook-like sections with random figures) is written
 to a temporary folder, ingested through the real pipeline, and queried with the demo QA set's
-questions. Writes ``eval/results/bench_kb.json``. Not a test: run it on a quiet machine.
+questions. Then the answers' quality on the demo handbook: every QA set, per question kind, with
+and without the glossary (``--no-quality`` skips it). Writes ``eval/results/bench_kb.json``.
+Not a test: run it on a quiet machine.
 
-    python -m eval.bench_kb [--sizes 1000 10000 100000] [--out eval/results/bench_kb.json]
+    python -m eval.bench_kb [--sizes 1000 10000 100000] [--out eval/results/bench_kb.json] [--no-quality]
 """
 
 from __future__ import annotations
@@ -86,13 +88,40 @@ def bench(size: int, work: Path) -> dict:
     }
 
 
-def run(sizes: list[int], report: Callable[[dict], object] = lambda _row: None) -> dict:
-    """Ingest throughput and ask latency at each size (chunks), each in a throw-away data dir."""
+QUALITY_SETS = ("kb_qa", "kb_qa_heldout", "kb_qa_heldout2", "kb_qa_heldout3", "kb_qa_english", "kb_qa_blind")
+QUALITY_KEYS = ("questions", "hit@1", "hit@3", "answer_contains_fact", "refusal_precision", "refusal_recall",
+                "every_fact_by_type", "followups", "followup_answer_contains_fact")
+
+
+def quality(work: Path) -> dict:
+    """Metrics of each demo QA set (aggregates only), with the glossary and without it."""
+    from eval.kb_run import evaluate
+
+    settings = load_settings(assistant_data_dir=work / "quality")
+    out: dict = {}
+    for name in QUALITY_SETS:
+        dataset = DATASETS / f"{name}.jsonl"
+        if not dataset.is_file():
+            continue
+        for glossary in (True, False):
+            metrics = evaluate(settings, dataset, progress=False, glossary=glossary)["metrics"]
+            key = name if glossary else f"{name} (no glossary)"
+            out[key] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in metrics.items()
+                        if k in QUALITY_KEYS}
+    return out
+
+
+def run(sizes: list[int], report: Callable[[dict], object] = lambda _row: None, with_quality: bool = True) -> dict:
+    """Ingest throughput and ask latency at each size (chunks), each in a throw-away data dir;
+    then (``with_quality``) the answers' quality on the demo handbook."""
     results: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "runs": []}
     with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
         for size in sizes:
             results["runs"].append(bench(size, Path(tmp)))
             report(results["runs"][-1])
+        if with_quality:
+            results["quality"] = quality(Path(tmp))
+            report({"quality": results["quality"]})
     return results
 
 
@@ -100,8 +129,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--out", type=Path, default=Path("eval/results/bench_kb.json"))
+    parser.add_argument("--no-quality", action="store_true", help="Skip the QA sets' quality metrics.")
     args = parser.parse_args()
-    results = run(args.sizes, report=lambda row: print(json.dumps(row, ensure_ascii=False), flush=True))
+    results = run(args.sizes, report=lambda row: print(json.dumps(row, ensure_ascii=False), flush=True),
+                  with_quality=not args.no_quality)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")

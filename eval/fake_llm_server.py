@@ -79,20 +79,14 @@ Responder = Callable[[ChatRequest], Completion]
 
 
 def quote_best_passage(request: ChatRequest) -> Completion:
-    """The scripted-good model: quote the first passage, and each named product's, with [n].
+    """The scripted-good model: quote every passage it is given, each with [n].
 
-    A comparison (哪个…, which…) quotes the first passage of every product given."""
+    The extractive composer passes only the passages its answer uses (one per product and aspect
+    asked), so a good model uses them all."""
     passages = request.passages
     if not passages:
         return Completion(REFUSAL)
-    chosen = [passages[0]]
-    titles = {p[1].split(" · ")[0].strip("《》") for p in chosen}
-    for passage in passages[1:]:
-        title = passage[1].split(" · ")[0].strip("《》")
-        named = title in request.question or _COMPARISON.search(request.question)
-        if title and named and title not in titles:
-            chosen.append(passage)
-            titles.add(title)
+    chosen = passages
     parts = [f"{_quote(text, request.question)}[{n}]" for n, _, text in chosen]
     return Completion("\n".join(parts))
 

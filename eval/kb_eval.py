@@ -1,6 +1,9 @@
 """Knowledge-base answering evaluation: hit@k, MRR, answer-contains-fact, refusal P/R.
 
-A dataset line: ``{"id", "question", "type", "expected_sources", "expected_facts", "refuse"}``.
+``answer_contains_fact`` counts an answer only when it contains EVERY expected fact.
+
+A dataset line: ``{"id", "question", "type", "expected_sources", "expected_facts", "refuse"}``, and
+``"history"`` (the client's earlier messages) for a follow-up.
 A citation *hits* when it comes from an expected source and its text contains an expected fact,
 so retrieving the right document for the wrong reason does not count.
 """
@@ -24,6 +27,7 @@ class QaItem:
     expected_sources: list[str]
     expected_facts: list[str]
     refuse: bool
+    history: list[str] = field(default_factory=list)  # the client's earlier messages, oldest first
 
 
 @dataclass
@@ -47,7 +51,8 @@ def load_dataset(path: Path) -> list[QaItem]:
             try:
                 items.append(QaItem(str(data["id"]), data["question"], data.get("type", ""),
                                     list(data.get("expected_sources") or []),
-                                    list(data.get("expected_facts") or []), bool(data.get("refuse"))))
+                                    list(data.get("expected_facts") or []), bool(data.get("refuse")),
+                                    [str(h) for h in data.get("history") or []]))
             except KeyError as exc:
                 raise ValueError(f"{path}:{n}: missing field {exc}") from exc
     return items
@@ -87,11 +92,20 @@ def metrics(results: list[ItemResult]) -> dict:
         by_type[r.item.type].append(r)
     out["hit@1_by_type"] = {t: round(sum(1 for r in rs if r.grounded and r.rank == 1) / len(rs), 3)
                             for t, rs in sorted(by_type.items())}
+    out["every_fact_by_type"] = {t: round(sum(1 for r in rs if r.grounded and r.contains_fact) / len(rs), 3)
+                                 for t, rs in sorted(by_type.items())}
+    followups = [r for r in answerable if r.item.history]
+    if followups:
+        out["followups"] = len(followups)
+        carried = sum(1 for r in followups if r.grounded and r.contains_fact)
+        out["followup_answer_contains_fact"] = carried / len(followups)
     return out
 
 
-def run(ask: Callable[[str], dict], items: Iterable[QaItem]) -> list[ItemResult]:
-    return [judge(item, ask(item.question)) for item in items]
+def run(ask: Callable[..., dict], items: Iterable[QaItem]) -> list[ItemResult]:
+    """``ask(question)``; a follow-up is asked as ``ask(question, history)``, after the client's
+    earlier messages (so a set with follow-ups needs an ``ask`` that takes them)."""
+    return [judge(item, ask(item.question, item.history) if item.history else ask(item.question)) for item in items]
 
 
 def failures(results: list[ItemResult]) -> list[dict]:
@@ -109,7 +123,7 @@ def failures(results: list[ItemResult]) -> list[dict]:
 
 def calibrate(ask_unthresholded: Callable[[str], dict], items: list[QaItem]) -> list[dict]:
     """Refusal precision/recall and hit@1 for a sweep of thresholds, from one unthresholded run."""
-    results = run(ask_unthresholded, items)
+    results = run(lambda q, h=None: ask_unthresholded(q), items)
     table = []
     for step in range(0, 20):
         t = step / 20

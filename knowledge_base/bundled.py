@@ -16,6 +16,7 @@ from knowledge_base.store import KnowledgeBaseStore
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_HANDBOOK = DEMO_DIR / "handbook"
 DEMO_GLOSSARY = DEMO_DIR / "synonyms.yaml"
+DEMO_KB = "demo"  # the knowledge base name the bundled handbook lives under
 
 
 def ingest_demo(store: KnowledgeBaseStore, name: str, *, embedder: Embedder | None = None,
@@ -26,9 +27,9 @@ def ingest_demo(store: KnowledgeBaseStore, name: str, *, embedder: Embedder | No
                   progress=progress, **kwargs)
 
 
-def ensure_demo(store: KnowledgeBaseStore, name: str, *, embedder: Embedder | None = None) -> bool:
-    """Build the demo knowledge base under ``name`` when it does not exist yet; True when it was built."""
-    if store.exists(name):
-        return False
-    ingest_demo(store, name, embedder=embedder)
-    return True
+def ensure_demo(store: KnowledgeBaseStore, *, embedder: Embedder | None = None) -> bool:
+    """Build the demo knowledge base, or bring it up to date with the bundled handbook (cheap when
+    nothing changed: ingest compares content hashes and skips unchanged files). True when built."""
+    existed = store.exists(DEMO_KB)
+    ingest_demo(store, DEMO_KB, embedder=embedder)
+    return not existed

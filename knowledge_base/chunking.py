@@ -57,7 +57,14 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_RE.findall(text) if s.strip()]
 
 
+# Latin-script text needs about this many times the characters to say what Chinese says.
+LATIN_SCALE = 2.5
+
+
 def chunk_document(doc: LoadedDocument, *, max_chars: int = 360, overlap_chars: int = 80) -> list[Chunk]:
+    sample = "".join(text for _, text in doc.pages)[:4000]
+    if sum(ch.isascii() and ch.isalpha() for ch in sample) > 3 * sum("\u4e00" <= ch <= "\u9fff" for ch in sample):
+        max_chars, overlap_chars = int(max_chars * LATIN_SCALE), int(overlap_chars * LATIN_SCALE)
     chunks: list[Chunk] = []
     section = ""
     faq_question: str | None = None
@@ -106,7 +113,7 @@ def chunk_document(doc: LoadedDocument, *, max_chars: int = 360, overlap_chars: 
                         answer.append(_FAQ_A_RE.sub("", lines[i].strip()))
                     i += 1
                 if answer:
-                    add("".join(answer), page_no, kind="faq", question=faq_question)
+                    add(_join(answer), page_no, kind="faq", question=faq_question)
                 continue
             if line.startswith("# ") and not section and heading == doc.title:
                 continue  # the document title is already carried by every chunk
@@ -130,7 +137,10 @@ def _pack(text: str, max_chars: int, overlap_chars: int) -> list[str]:
     sentences: list[str] = []
     for sentence in split_sentences(text):
         while len(sentence) > max_chars:  # a run-on "sentence" from a bad extraction
-            cut = sentence.rfind("，", 0, max_chars)
+            # At a comma, else at a space: never inside a word.
+            cut = max(sentence.rfind("，", 0, max_chars), sentence.rfind(", ", 0, max_chars))
+            if cut <= max_chars // 3:
+                cut = sentence.rfind(" ", 0, max_chars)
             cut = cut + 1 if cut > max_chars // 3 else max_chars
             sentences.append(sentence[:cut])
             sentence = sentence[cut:]

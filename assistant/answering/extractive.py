@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from assistant.answering.coverage import CoverageCheck
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
+from assistant.answering.plan import FAQ_MATCH, Plan, Planner
 from knowledge_base.chunking import split_sentences
-from knowledge_base.retrieval import Hit, RetrievalResult, Retriever
+from knowledge_base.retrieval import Hit, RetrievalPipeline
 
 log = logging.getLogger(__name__)
 
+MAX_PARTS = 5
+UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
+FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
 MAX_QUOTE_CHARS = 260
+# A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
+_DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
+                        r"|一定(能|可以|会).{0,4}(批|通过|贷|下)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|百分之?百|100%"
+                        r"|确切|准确|精确|具体.{0,4}多少|到底是?多少|准数|准话|是不是就是|定死|一口价"
+                        r"|guarantee|exact (rate|figure|number)|for sure|promise", re.I)
+_LIST_ITEM = re.compile(r"(?<=[：:；;。])\s*[-•·]\s+")
 _TERMS_RE = re.compile(r"利率|利息|年化|费用|收费|额度|期限|多久|多长|rate|interest|fee|amount|term|limit", re.I)
 
 
@@ -66,6 +77,41 @@ class Messages:
     def thanks(self, lang: Language) -> str:
         return "You're welcome. Anything else I can help with?" if lang == "en" else "不客气！还有其他可以帮您的吗？"
 
+    def fraud_warning(self, lang: Language) -> str:
+        if lang == "en":
+            return (f"I cannot help with this. Submitting forged or altered documents (contracts, invoices, "
+                    f"bank statements) to obtain a loan is loan fraud, a crime, and {self.bank_name} checks every "
+                    f"document it receives. I am glad to explain which genuine documents each product needs.")
+        return (f"这个忙我不能帮。伪造、变造合同、发票、流水等材料申请贷款属于骗取贷款的违法行为，须承担法律责任，"
+                f"{self.bank_name}会核验所有申请材料。如需了解各产品需要哪些真实材料，我可以为您介绍。")
+
+    def not_covered(self, lang: Language, topics: list[str]) -> str:
+        named = "、".join(dict.fromkeys(topics)) if topics else ""
+        if lang == "en":
+            about = f" ({', '.join(dict.fromkeys(topics))})" if topics else ""
+            return (f"{self.bank_name}'s documents here do not cover this{about}. I can answer questions about our "
+                    f"SME financing products (amounts, rates, terms, eligibility, materials, process), register a "
+                    f"complaint or put you in touch with a relationship manager; for anything else please call "
+                    f"{self.hotline}.")
+        about = f"（{named}）" if named else ""
+        return (f"抱歉，{self.bank_name}的资料没有涉及这个问题{about}，我不能凭猜测作答。"
+                f"我可以解答本行小微企业融资产品的额度、利率、期限、申请条件、材料和办理流程，"
+                f"也可以帮您登记投诉或联系客户经理；其他业务请拨打客服热线 "
+                f"{self.hotline}。")
+
+    def chinese_only(self, lang: Language) -> str:
+        return ("(Only a Chinese source covers this; the passage above is quoted in Chinese.)" if lang == "en"
+                else "（仅有中文资料。）")
+
+    def chinese_original(self, lang: Language) -> str:
+        return "Chinese original (authoritative):" if lang == "en" else "中文原文："
+
+    def no_guarantee(self, lang: Language) -> str:
+        if lang == "en":
+            return ("We cannot promise approval or quote an exact rate in advance: the figures above are the "
+                    "reference range, subject to approval (以审批为准).")
+        return "本行不能事先承诺审批结果或确切利率：以上为参考范围，以审批为准。"
+
     def compliance(self, lang: Language) -> str:
         if lang == "en":
             return "(Indicative terms only; the actual amount, rate and term are subject to the bank's approval.)"
@@ -73,33 +119,123 @@ class Messages:
 
 
 class ExtractiveComposer:
-    def __init__(self, retriever: Retriever, messages: Messages, threshold: float, top_k: int = 5) -> None:
+    def __init__(self, retriever: RetrievalPipeline, messages: Messages, threshold: float, top_k: int = 5) -> None:
         self.retriever = retriever
         self.messages = messages
         self.threshold = threshold
         self.top_k = top_k
+        self.planner = Planner(retriever)
+        self.coverage = CoverageCheck(retriever.kb)
 
     def products_in(self, text: str) -> list[str]:
-        return self.retriever.kb.glossary.products_in(text)
+        return self.planner.subjects.named(self.planner.pinyin.correct(text))
 
-    def compose(self, question: str, lang: Language) -> Composition:
-        products = self.products_in(question)
-        if len(products) >= 2:
-            comparison = self._compare(question, products, lang)
-            if comparison is not None:
-                return comparison
-        result = self.retriever.run(question, top_k=self.top_k)
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition:
+        topics = self.coverage.uncovered_topics(question)
+        if topics:
+            return Composition(self.messages.not_covered(lang, topics), False, [], "not_covered")
+        plan = self.planner.plan(question, lang, history)
+        # A product the bank does not offer is not a nearby one it does (only a KB of products can tell).
+        if self.planner.subjects.products and not plan.subjects and (
+                unknown := self.coverage.unknown_products(plan.text)):
+            return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
+        parts = self.planner.sections_for(plan) if plan.aspects else []
+        answered = {a for _, a, _ in parts}
+        missing = [a for a in plan.aspects if a not in answered]
+        if missing and not plan.subjects:
+            # Asked about what no product section covers (资金用途, a scam): the general documents.
+            parts += self.planner.general_sections(plan, missing)
+        faq = self.planner.faq(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
+        if faq is not None:
+            hit, closeness = faq
+            if not parts and closeness >= FAQ_MATCH:
+                return self._answer(plan, [("", "", hit)])
+            if parts and all(h.index != hit.index for _, _, h in parts):
+                # An FAQ worded like the client's question leads when the product was only guessed
+                # from the situation; otherwise the product's own section leads and the FAQ completes it.
+                leads = plan.subject_from == "situation"
+                parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
+        if missing and plan.subjects and len(parts) < MAX_PARTS:
+            parts += self.planner.general_sections(plan, missing)
+        if plan.subjects and not answered and _DEMAND_RE.search(plan.text):
+            # 发票贷肯定能批吧？: no promise, and the reference range the client can rely on.
+            parts += self.planner.sections_for(replace(plan, aspects=["rate"]))
+        parts = parts[:MAX_PARTS]
+        if not parts:
+            parts = self._retrieved(plan)
+            if parts is None:
+                return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
+        return self._answer(plan, parts)
+
+    def _retrieved(self, plan: Plan) -> list[tuple[str, str, Hit]] | None:
+        """No section answers the plan directly: the passages retrieval finds, or None (abstain)."""
+        query = plan.text
+        if plan.subject_from == "history":
+            query = " ".join(plan.subjects) + " " + query
+        edition = self.planner.subjects.sources_in(plan.docs_lang)
+        if len(plan.subjects) >= 2:
+            # Products compared on something no heading names: each product's best passage.
+            parts = []
+            for subject in plan.subjects:
+                source = self.planner.subjects.source(subject, plan.docs_lang)
+                result = self.retriever.run(f"{subject} {self.planner.subjects.without_names(query)}", top_k=1,
+                                            sources={source} if source else None)
+                if result.hits:
+                    parts.append((subject, "", result.hits[0]))
+            if parts:
+                return parts
+        # No filter when the edition is the whole knowledge base (a filter costs a pass over it).
+        sources = edition if edition and len(edition) < len(self.planner.subjects.language) else None
+        if plan.subjects and edition:
+            sources = sources or set(edition)
+            # About one product: its document or the general ones, not another product's.
+            sources = (sources - self.planner.subjects.product_sources) | self.planner.subject_sources(plan)
+        if not plan.subjects and self.coverage.unknown_share(plan.text) >= UNKNOWN_SHARE:
+            return None  # nothing anchors the question, and much of what it names is not in the KB
+        result = self.retriever.run(query, top_k=self.top_k, sources=sources)
         if not result.hits or result.relevance < self.threshold:
-            return Composition(self.messages.out_of_scope(lang), False, result.hits, "no_match")
+            return None
         best = result.hits[0]
-        body = self.quote(best, result)
-        text = _cite_line(body, [best], lang)
-        if _TERMS_RE.search(question) or _TERMS_RE.search(body):
-            text += "\n" + self.messages.compliance(lang)
-        return Composition(text, True, result.hits)
+        product = next((k for k, p in self.planner.subjects.products.items()
+                        if best.chunk.source in p.sources.values()), None)
+        return [(product or "", "", best)]
 
-    def quote(self, hit: Hit, result: RetrievalResult) -> str:
-        """The exact words of the passage that answer the question."""
+    def _answer(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
+        lang = plan.lang
+        hits = [h for _, _, h in parts]
+        if len(parts) == 1:
+            body = self.quote(hits[0], plan.text)
+            text = _cite_line(body, hits, lang)
+        else:
+            lines = [f"【{citation_label(h, brackets=False)}】{self.quote(h, plan.text)} [{n}]"
+                     for n, h in enumerate(hits, 1)]
+            intro = ["According to the bank's documents:"] if lang == "en" else []
+            text = "\n".join(intro + lines) + "\n" + sources_line(hits, lang)
+        if plan.lang == "en" and plan.docs_lang == "zh":
+            text += "\n" + self.messages.chinese_only(lang)
+        originals = self._originals(plan, parts) if plan.docs_lang == "en" else []
+        if originals:
+            text += "\n" + self.messages.chinese_original(lang) + " " + " ".join(
+                f"{self.quote(h, plan.text)} [{len(hits) + n}]" for n, h in enumerate(originals, 1))
+            text += "\n" + sources_line(originals, lang, list(range(len(hits) + 1, len(hits) + len(originals) + 1)))
+            hits = hits + originals
+        if _DEMAND_RE.search(plan.text):
+            text += "\n" + self.messages.no_guarantee(lang)
+        elif _TERMS_RE.search(plan.text) or any(_TERMS_RE.search(h.chunk.text) for h in hits):
+            text += "\n" + self.messages.compliance(lang)
+        return Composition(text, True, hits)
+
+    def _originals(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> list[Hit]:
+        """The Chinese passages an English answer was taken from: the authoritative wording."""
+        kb = self.retriever.kb
+        ids = dict.fromkeys(self.planner.originals[h.index] for _, _, h in parts if h.index in self.planner.originals)
+        return [Hit(kb.chunks[i], 1.0, 1.0, index=i, match=1.0) for i in ids]
+
+    def quote(self, hit: Hit, question: str) -> str:
+        """The exact words of the passage that answer the question (lists stay lists)."""
+        return _LIST_ITEM.sub("\n- ", self._quote(hit, question))
+
+    def _quote(self, hit: Hit, question: str) -> str:
         chunk = hit.chunk
         sentences, dropped = without_instructions(split_sentences(chunk.text))
         if dropped:
@@ -107,8 +243,8 @@ class ExtractiveComposer:
         if chunk.kind == "faq" or len(chunk.text) <= QUOTE_WHOLE_CHARS:
             return "".join(sentences) if dropped else chunk.text
         kb = self.retriever.kb
-        wanted = set(result.tokens) | {t for term in kb.glossary.expansions(result.query)
-                                       for t in kb.tokenizer.tokens(term)}
+        wanted = set(kb.tokenizer.tokens(question)) | {t for term in kb.glossary.expansions(question)
+                                                       for t in kb.tokenizer.tokens(term)}
         scored = []
         for i, sentence in enumerate(sentences):
             present = set(kb.tokenizer.tokens(sentence))
@@ -124,41 +260,13 @@ class ExtractiveComposer:
             length += len(sentences[i])
         return "".join(sentences[i] for i in sorted(chosen))
 
-    def _compare(self, question: str, products: list[str], lang: Language) -> Composition | None:
-        kb = self.retriever.kb
-        sources_by_title: dict[str, set[str]] = {}
-        for source, doc in kb.documents.items():
-            sources_by_title.setdefault(doc.get("title", ""), set()).add(source)
-        aspect = question
-        for name in products:
-            for alias in (name, *kb.glossary.products.get(name, ())):
-                aspect = aspect.replace(alias, " ")
-        lines: list[str] = []
-        hits: list[Hit] = []
-        for name in products[:4]:
-            sources = sources_by_title.get(name)
-            if not sources:
-                return None
-            result = self.retriever.run(f"{name} {aspect}", top_k=1, sources=sources)
-            if not result.hits:
-                return None
-            hit = result.hits[0]
-            hits.append(hit)
-            lines.append(f"· {name}：{self.quote(hit, result)} [{len(hits)}]")
-        intro = "Comparison from the bank's handbook:" if lang == "en" else "根据本行产品资料，对比如下："
-        body = intro + "\n" + "\n".join(lines)
-        text = body + "\n" + sources_line(hits, lang)
-        if _TERMS_RE.search(question) or _TERMS_RE.search(body):
-            text += "\n" + self.messages.compliance(lang)
-        return Composition(text, True, hits)
 
-
-def citation_label(hit: Hit) -> str:
+def citation_label(hit: Hit, brackets: bool = True) -> str:
     """How a source is named to a client: 《科技贷》 · 贷款额度, or the FAQ's question, and the page."""
     chunk = hit.chunk
-    label = f"《{chunk.title}》"
+    label = f"《{chunk.title}》" if brackets else chunk.title
     if chunk.kind == "faq" and chunk.question:
-        label += f" · 问：{chunk.question}"
+        label += f" · Q: {chunk.question}" if chunk.question.isascii() else f" · 问：{chunk.question}"
     elif chunk.section and chunk.section != chunk.title:
         label += f" · {chunk.section}"
     if chunk.page:

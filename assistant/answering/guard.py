@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-Scope = Literal["injection", "greeting", "thanks", "chitchat"]
+Scope = Literal["injection", "fraud", "greeting", "thanks", "chitchat"]
+
+# Asking the bank to help deceive it (a forged contract, padded bank statements): refused with a
+# warning, whatever else the message asks.
+_FRAUD = re.compile(
+    r"(假|虚假)的?.{0,4}(合同|发票|流水|报表|财报|材料|证明|章|执照|资料|账)|伪造|造假|虚开|刷流水|做流水"
+    r"|编(一|个|份|套)?.{0,6}(合同|流水|报表|发票|材料|证明)|包装.{0,4}(流水|报表|材料|资质)|p图|ps一下"
+    r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?",
+    re.IGNORECASE,
+)
 
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要理会|跳过).{0,12}(指令|指示|提示|规则|设定|要求|限制|约束|system|prompt)"
@@ -38,7 +47,8 @@ _CHITCHAT = re.compile(
 # (额度, 利率) happens to match the handbook. Banks extend this list for their own deployment.
 _OFF_TOPIC = re.compile(
     r"信用卡|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
-    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商)银行"
+    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商|北京|上海|宁波|江苏"
+    r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
     r"|\b(bitcoin|crypto|weather|restaurant|movie|credit card)\b",
     re.IGNORECASE,
 )
@@ -50,6 +60,8 @@ _LOAN_WORDS = re.compile(r"贷|借|融资|额度|利率|还款|loan|borrow", re.
 
 def classify_scope(text: str) -> Scope | None:
     stripped = text.strip()
+    if _FRAUD.search(stripped):
+        return "fraud"
     if _INJECTION.search(stripped):
         return "injection"
     if _OFF_TOPIC.search(stripped) or (_INVESTING.search(stripped) and not _LOAN_WORDS.search(stripped)):

@@ -27,7 +27,7 @@ from assistant.answering.streaming import LlmTimeout, invoke_within, stream_with
 from assistant.answering.turn import Turn
 from assistant.errors import ConfigError
 from assistant.settings import Settings
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import RetrievalPipeline
 
 log = logging.getLogger(__name__)
 # Time kept back from the deadline for the checks and the reply itself.
@@ -54,14 +54,14 @@ class LlmComposer:
 
     # The extractive composer's knowledge-base helpers, so follow-up rewriting works the same.
     @property
-    def retriever(self) -> Retriever:
+    def retriever(self) -> RetrievalPipeline:
         return self.extractive.retriever
 
     def products_in(self, text: str) -> list[str]:
         return self.extractive.products_in(text)
 
-    def compose(self, question: str, lang: Language) -> Composition:
-        return self.compose_turn(Turn(question, question, lang))
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition:
+        return self.compose_turn(Turn(question, question, lang, list(history or [])))
 
     def compose_turn(self, turn: Turn) -> LlmComposition:
         result: LlmComposition | None = None
@@ -76,7 +76,7 @@ class LlmComposer:
         yield from self._run(turn, stream=True)
 
     def _run(self, turn: Turn, stream: bool) -> Iterator[str | LlmComposition]:
-        fallback = turn.prepared or self.extractive.compose(turn.query, turn.lang)
+        fallback = turn.prepared or self.extractive.compose(turn.question, turn.lang, turn.history)
         if not fallback.grounded:
             self._count("extractive_only")
             yield _as_llm(fallback)

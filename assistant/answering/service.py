@@ -20,14 +20,14 @@ from assistant.answering.turn import Turn
 from assistant.settings import Settings
 from knowledge_base.dense import Embedder, Reranker
 from knowledge_base.index import KnowledgeBaseIndex
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import build_pipeline
 from knowledge_base.store import KnowledgeBaseStore
 
 MAX_QUESTION_CHARS = 2000
 
 
 class Composer(Protocol):
-    def compose(self, question: str, lang: Language) -> Composition: ...
+    def compose(self, question: str, lang: Language, history: list[str] | None = None) -> Composition: ...
 
 
 @runtime_checkable
@@ -110,11 +110,11 @@ class QuestionAnswerer:
         if early is not None:
             composition = early
         elif not use_llm and extractive is not None:
-            composition = extractive.compose(turn.query, turn.lang)
+            composition = extractive.compose(turn.question, turn.lang, turn.history)
         elif isinstance(self.composer, TurnComposer):
             composition = self.composer.compose_turn(turn)
         else:
-            composition = self.composer.compose(turn.query, turn.lang)
+            composition = self.composer.compose(turn.question, turn.lang, turn.history)
         return self._answer(turn, composition, started)
 
     def stream(self, question: str, history: list[str] | None = None,
@@ -126,7 +126,7 @@ class QuestionAnswerer:
         started = time.perf_counter()
         turn, early = self._prepare(question, history, prepared)
         if early is not None or not isinstance(self.composer, TurnComposer):
-            composition = early or self.composer.compose(turn.query, turn.lang)
+            composition = early or self.composer.compose(turn.question, turn.lang, turn.history)
             yield StreamEvent("final", answer=self._answer(turn, composition, started))
             return
         shown: list[str] = []
@@ -153,6 +153,7 @@ class QuestionAnswerer:
         if scope is not None:
             text = {
                 "injection": self.messages.refused_instruction,
+                "fraud": self.messages.fraud_warning,
                 "greeting": self.messages.greeting,
                 "thanks": self.messages.thanks,
                 "chitchat": self.messages.out_of_scope,
@@ -195,7 +196,7 @@ def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAn
     reranker = Reranker(settings.reranker_model) if settings.reranker_model else None
     kb = KnowledgeBaseIndex.load(store.current_dir(kb_name or settings.default_kb), embedder)
     messages = Messages(bank_name=settings.bank_name, hotline=settings.service_hotline)
-    retriever = Retriever(kb, embedder, reranker)
+    retriever = build_pipeline(kb, embedder, reranker)
     extractive = ExtractiveComposer(retriever, messages, settings.relevance_threshold, settings.retrieval_top_k)
     composer: Composer = extractive
     if settings.llm_backend != "extractive":

@@ -28,7 +28,7 @@ from pathlib import Path
 from assistant.flows.spec import FlowSpec, StepSpec
 from assistant.validators import Rejected, Validated, ValidationContext, get_validator
 from assistant.validators.base import normalise
-from assistant.validators.identity import is_form_of_address
+from assistant.validators.identity import is_form_of_address, looks_like_id_number
 
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟"
 PHRASES = {
@@ -107,6 +107,8 @@ def misread(spec: FlowSpec, text: str, today: date,
         if step.slot in skip or pattern is None or step.validator == "mobile":
             continue
         for match in pattern.finditer(raw):
+            if step.validator == "credit_code" and looks_like_id_number(match.group(0)[-18:]):
+                continue  # an ID card number (in a complaint's story, say) is not a mistyped credit code
             result = get_validator(step.validator)(match.group(0), ValidationContext(
                 today=today, options=step.validator_options()))
             if isinstance(result, Rejected) and result.hint_key.endswith("_check"):

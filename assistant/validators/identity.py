@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant.validators.base import Rejected, Validated, ValidationContext, cjk_count, normalise
 
@@ -33,6 +34,20 @@ def is_valid_credit_code(code: str) -> bool:
     if len(code) != 18 or any(ch not in CREDIT_CODE_CHARS for ch in code):
         return False
     return credit_code_check_char(code[:17]) == code[17]
+
+
+def looks_like_id_number(code: str) -> bool:
+    """An 18-character resident identity card number (GB 11643 form: region, birth date, sequence,
+    check). Masking treats such a string as an ID number, so the flows do too: a client who types
+    one (in a complaint's story, say) is not typing a mistyped credit code."""
+    code = code.upper()
+    if not re.fullmatch(r"[1-9]\d{16}[\dX]", code):
+        return False
+    try:
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
 
 
 def credit_code(text: str, ctx: ValidationContext) -> Validated | Rejected:

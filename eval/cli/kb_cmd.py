@@ -17,7 +17,7 @@ from ui.cli.common import EXIT_FINDINGS, EXIT_OK, settings_from_cli
 app = typer.Typer(no_args_is_help=True)
 
 # The issue's floors; `eval kb` exits 1 when the demo set falls below them.
-KB_FLOORS = {"hit@1": 0.90, "hit@3": 0.97, "answer_contains_fact": 0.85,
+KB_FLOORS = {"hit@3": 0.92, "answer_contains_fact": 0.92,
              "refusal_precision": 0.95, "refusal_recall": 0.95}
 
 
@@ -33,6 +33,8 @@ def eval_kb(
     llm_server: Annotated[str | None, typer.Option(
         "--llm-server", help="'scripted': start the loopback scripted-good OpenAI-compatible model and answer "
         "with SME_LLM_BACKEND=openai against it (evaluation only).")] = None,
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Answer from the demo handbook ingested "
+                                              "without its glossary (synonyms.yaml).")] = False,
 ) -> int:
     """Answer every question of a QA set; print hit@1, hit@3, MRR, answer-contains-fact, refusal P/R.
 
@@ -57,7 +59,7 @@ def eval_kb(
         for row in kb_eval.calibrate(lambda q: answerer.answer(q).to_json(), kb_eval.load_dataset(dataset)):
             print(json.dumps(row))
         return EXIT_OK
-    evaluated = evaluate(settings, dataset, name, progress=not as_json)
+    evaluated = evaluate(settings, dataset, name, progress=not as_json, glossary=not no_glossary)
     metrics, fails = evaluated["metrics"], evaluated["failures"]
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -71,4 +73,4 @@ def eval_kb(
         for row in fails:
             print(json.dumps(row, ensure_ascii=False), file=sys.stderr)
     below = [k for k, floor in KB_FLOORS.items() if metrics[k] < floor]
-    return EXIT_FINDINGS if below and dataset.name == "kb_qa.jsonl" else EXIT_OK
+    return EXIT_FINDINGS if below and dataset.name == "kb_qa.jsonl" and not no_glossary else EXIT_OK

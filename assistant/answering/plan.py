@@ -1,0 +1,286 @@
+"""Understanding a question before retrieving: about what (subject), asking what (aspects).
+
+``Planner.plan`` reads the question (typos corrected by sound), names its products or infers
+one from the client's situation or the conversation, and lists the aspects it asks about;
+``Planner.passages`` then picks, for each product and aspect, the section of that product's
+document that answers it, in the client's language when the knowledge base has that edition.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from assistant.answering.language import Language
+from knowledge_base.aspects import PRODUCT_ASPECTS, AspectVocabulary, heading_aspects, section_aspect
+from knowledge_base.pinyin import PinyinMatcher
+from knowledge_base.retrieval import Hit, RetrievalPipeline
+from knowledge_base.subjects import SubjectFinder
+
+MAX_SUBJECTS = 4
+MAX_ASPECTS = 3
+FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
+FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
+GENERAL_PER_ASPECT = 2
+HISTORY_TURNS = 4
+# What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
+_FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
+
+
+@dataclass
+class Plan:
+    question: str  # as asked
+    text: str  # typos corrected
+    lang: Language
+    docs_lang: str  # the edition answered from: the client's language when the KB has it
+    subjects: list[str] = field(default_factory=list)
+    aspects: list[str] = field(default_factory=list)
+    subject_from: str = ""  # "named", "situation", "history"
+
+
+class Planner:
+    def __init__(self, retriever: RetrievalPipeline) -> None:
+        kb = retriever.kb
+        self.retriever = retriever
+        self.kb = kb
+        self.subjects = SubjectFinder(kb)
+        headings = [c.section for c in kb.chunks if c.kind != "faq" and c.section]
+        self.vocabulary = AspectVocabulary.from_headings(
+            [(c.source, c.section) for c in kb.chunks if c.kind != "faq" and c.section], kb.tokenizer.words)
+        titles = {c.title for c in kb.chunks}
+        # Key terms: document titles, the glossary's words, and the headings that name an aspect.
+        aspect_headings = {h for h in headings if section_aspect(h)}
+        key_terms = set(titles) | aspect_headings
+        for text in titles | aspect_headings:
+            key_terms.update(kb.tokenizer.words(text))
+        key_terms.update(w for w in kb.glossary.words() if len(w) >= 2)
+        # Only the domain's key terms are targets: in a large vocabulary homophones abound.
+        self.pinyin = PinyinMatcher(key_terms, (), set(kb.idf))
+        # Which chunks answer which aspect of which document (a section may span chunks).
+        self.sections: dict[tuple[str, str], list[int]] = {}
+        self.faqs: list[int] = []
+        self._faq_cache: dict[int, dict[str, float]] = {}
+        self._faq_about: dict[int, list[str]] = {}
+        for i, c in enumerate(kb.chunks):
+            if c.kind == "faq" and c.question:
+                self.faqs.append(i)
+                continue
+            aspect = section_aspect(c.section)
+            if aspect:
+                self.sections.setdefault((c.source, aspect), []).append(i)
+
+        self.originals = self._pair_editions()
+        self._stems = {_stem(t) for t in kb.idf}
+        # Sections of the documents about no product (compliance notes, channels, guides), by
+        # language and aspect.
+        product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
+        self._general: dict[str, dict[str, list[int]]] = {}
+        self._general_sources: dict[str, set[str]] = {}
+        for (source, aspect), ids in self.sections.items():
+            if source not in product_sources:
+                lang = self.subjects.language.get(source, "zh")
+                self._general.setdefault(lang, {}).setdefault(aspect, []).extend(ids)
+        for source, lang in self.subjects.language.items():
+            if source not in product_sources:
+                self._general_sources.setdefault(lang, set()).add(source)
+
+    def _pair_editions(self) -> dict[int, int]:
+        """English chunk → the Chinese chunk it translates: the same section of the paired document.
+
+        A product's editions are paired by title (Invoice Loan (发票贷)); another document by its
+        shape, when exactly one Chinese document has the same number of sections."""
+        sections: dict[str, list[list[int]]] = {}
+        for i, c in enumerate(self.kb.chunks):
+            groups = sections.setdefault(c.source, [])
+            if not groups or self.kb.chunks[groups[-1][0]].section != c.section:
+                groups.append([])
+            groups[-1].append(i)
+        language = self.subjects.language
+        product_of = {s: p for p in self.subjects.products.values() for s in p.sources.values()}
+        pairs: dict[int, int] = {}
+        for source, groups in sections.items():
+            if language.get(source) != "en":
+                continue
+            if source in product_of:
+                zh = product_of[source].sources.get("zh")
+            else:
+                same = [s for s, g in sections.items() if language.get(s) == "zh" and s not in product_of
+                        and len(g) == len(groups)]
+                zh = same[0] if len(same) == 1 else None
+            if zh is None or len(sections[zh]) != len(groups):
+                continue
+            for en_group, zh_group in zip(groups, sections[zh], strict=True):
+                for k, i in enumerate(en_group):
+                    pairs[i] = zh_group[min(k, len(zh_group) - 1)]
+        return pairs
+
+    # Understanding ------------------------------------------------------------------------
+    def plan(self, question: str, lang: Language, history: list[str] | None = None) -> Plan:
+        text = self.pinyin.correct(question)
+        docs_lang = "en" if lang == "en" and self.subjects.sources_in("en") else "zh"
+        plan = Plan(question, text, lang, docs_lang)
+        plan.subjects = self.subjects.named(text)
+        plan.subject_from = "named" if plan.subjects else ""
+        if not plan.subjects:
+            situated = self.subjects.situated(self.kb.tokenizer.tokens(text))
+            if situated:
+                plan.subjects, plan.subject_from = [situated], "situation"
+        if not plan.subjects:
+            for earlier in reversed((history or [])[-HISTORY_TURNS:]):
+                earlier = self.pinyin.correct(earlier)
+                named = self.subjects.named(earlier) or [s for s in [
+                    self.subjects.situated(self.kb.tokenizer.tokens(earlier))] if s]
+                if named:
+                    plan.subjects, plan.subject_from = named, "history"
+                    break
+        plan.subjects = plan.subjects[:MAX_SUBJECTS]
+        plan.aspects = self.vocabulary.aspects(self.subjects.without_names(text))
+        if "fraud" in plan.aspects:
+            plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
+        plan.aspects = plan.aspects[:MAX_ASPECTS]
+        if plan.subject_from == "situation" and plan.aspects and not set(plan.aspects) & PRODUCT_ASPECTS:
+            plan.subjects, plan.subject_from = [], ""  # a scam call is about no product, whatever words it uses
+        elliptical = not _FILLER.sub("", self.subjects.without_names(text))
+        if not plan.aspects and (plan.subject_from == "history" or elliptical):
+            # 科技贷呢？ after 发票贷利率多少？: the earlier question's aspects carry over too.
+            for earlier in reversed((history or [])[-HISTORY_TURNS:]):
+                plan.aspects = self.vocabulary.aspects(self.subjects.without_names(earlier))[:MAX_ASPECTS]
+                if plan.aspects:
+                    break
+        return plan
+
+    # Choosing passages ---------------------------------------------------------------------
+    def faq(self, plan: Plan, threshold: float = FAQ_MATCH) -> tuple[Hit, float] | None:
+        """The FAQ entry asked in other words (question to question), with how close it is.
+
+        An entry about another product than the one the client means is never the answer."""
+        best, score, raw = None, 0.0, 0.0
+        everything = self._weighted(plan.text)
+        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
+        # a question made mostly of them (a football match) is not that entry in other words.
+        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
+        for i in self.faqs:
+            chunk = self.kb.chunks[i]
+            if self.subjects.language.get(chunk.source) != plan.docs_lang:
+                continue
+            about = self._faq_subjects(i)
+            if plan.subjects and about and not set(about) & set(plan.subjects):
+                continue
+            s = _weighted_dice(asked, self._faq_tokens(i))
+            if s > score:
+                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+        if best is None or score < threshold or raw < FAQ_RAW_MATCH:
+            return None
+        return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
+
+    def _faq_subjects(self, i: int) -> list[str]:
+        if i not in self._faq_about:
+            self._faq_about[i] = self.subjects.named(self.kb.chunks[i].question or "")
+        return self._faq_about[i]
+
+    def general_sections(self, plan: Plan, aspects: list[str] | None = None) -> list[tuple[str, str, Hit]]:
+        """No product in question: sections of the general documents (compliance notes, service
+        channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question), and
+        the general passage whose words match the question best, when it is another one."""
+        if not self.subjects.products:
+            return []  # papers, not a handbook: their headings do not follow a product's aspects
+        general = self._general.get(plan.docs_lang, {})
+        out: list[tuple[str, str, Hit]] = []
+        asked = plan.aspects if aspects is None else aspects
+        for aspect in asked:
+            ids = general.get(aspect)
+            if not ids:
+                continue
+            # A heading naming the other aspects asked too is the one (投诉处理时限 for 投诉要等多久).
+            fit = {i: len(heading_aspects(self.kb.chunks[i].section) & set(plan.aspects)) for i in ids}
+            best_fit = max(fit.values())
+            ids = [i for i in ids if fit[i] == best_fit]
+            if len(ids) == 1:
+                ranked = [Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)]
+            else:
+                result = self.retriever.run(plan.text, top_k=10, sources={self.kb.chunks[i].source for i in ids})
+                ranked = [h for h in result.hits if h.index in ids]
+            # Two sections at most: a scam is in 防范金融诈骗 and in 保护账户和密码安全.
+            for hit in ranked[:GENERAL_PER_ASPECT]:
+                if all(h.index != hit.index for _, _, h in out):
+                    out.append(("", aspect, hit))
+        sources = self._general_sources.get(plan.docs_lang)
+        if out and sources:
+            result = self.retriever.run(plan.text, top_k=1, sources=sources)
+            if result.hits and result.hits[0].chunk.kind != "faq" and all(
+                    h.index != result.hits[0].index for _, _, h in out):
+                out.append(("", "", result.hits[0]))
+        return out
+
+    def _weighted(self, text: str) -> dict[str, float]:
+        """A question's content words and glossary concepts, weighted by their rarity in the KB."""
+        kb = self.kb
+        unknown = kb.unknown_idf()
+        query = self.retriever.analyzer.run(text)
+        # English: all the words and the concepts besides (an English FAQ says "tax credit rating"
+        # where the glossary knows "tax grade"); Chinese: the concepts stand for the words.
+        words = kb.tokenizer.tokens(text) if text.isascii() else query.words
+        weights = {_stem(t): kb.idf.get(t, unknown) for t in words}
+        for concept, toks in query.concept_tokens.items():
+            weights["§" + concept] = max((kb.idf.get(t, unknown) for t in toks), default=unknown)
+        return weights
+
+    def _faq_tokens(self, i: int) -> dict[str, float]:
+        cached = self._faq_cache.get(i)
+        if cached is None:
+            cached = self._faq_cache[i] = self._weighted(self.kb.chunks[i].question or "")
+        return cached
+
+    def sections_for(self, plan: Plan) -> list[tuple[str, str, Hit]]:
+        """(subject, aspect, passage) for each product and aspect the plan names."""
+        out: list[tuple[str, str, Hit]] = []
+        for subject, aspect in itertools.product(plan.subjects, plan.aspects):
+            source = self.subjects.source(subject, plan.docs_lang)
+            if source is None:
+                continue
+            hit = self._section(plan, source, aspect)
+            if hit is not None and all(h.index != hit.index for _, _, h in out):
+                out.append((subject, aspect, hit))
+        return out
+
+    def _section(self, plan: Plan, source: str, aspect: str) -> Hit | None:
+        ids = self.sections.get((source, aspect))
+        if ids and len(ids) == 1:
+            return Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
+        result = self.retriever.run(plan.text, top_k=5, sources={source})
+        if ids:
+            for hit in result.hits:
+                if hit.index in ids:
+                    return hit
+            return Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
+        return None  # the product's document has no section for this aspect
+
+    def subject_sources(self, plan: Plan) -> set[str]:
+        return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}
+
+
+def _stem(token: str) -> str:
+    """English words reduced to a rough stem (months → month, repaying → repay), for matching
+    a question to an FAQ's question; Chinese words are left as they are."""
+    if not token.isascii() or len(token) <= 4:
+        return token
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + keep
+    return token
+
+
+def _weighted_dice(a: dict[str, float], b: dict[str, float]) -> float:
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum(w for t, w in a.items() if t in b) / total if total else 0.0
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [ch for ch in text.lower() if ch.isalnum()]
+    return {a + b for a, b in itertools.pairwise(chars)}
+
+
+def dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0

@@ -1,0 +1,72 @@
+"""Typos and homophones by sound: 只押 → 质押, 票剧 → 票据, 供应连 → 供应链, 代款 → 贷款.
+
+Chinese typing is by pinyin, so a client's typo is usually a character that sounds like the right
+one. A stretch of the question that is not a word but sounds exactly like a term of the knowledge
+base's own vocabulary is read as that term. Short stretches (two characters, where homophones
+are common) are only read as the domain's key terms: document titles and section headings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+
+import jieba
+from pypinyin import Style, lazy_pinyin
+
+MAX_LEN = 8
+# Function characters: a stretch containing one is a phrase, not a misspelt term.
+_FUNCTION_CHARS = set("的了是在和与及或吗呢吧啊呀么我你他她它们这那有没不也都就还要会能可")
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class PinyinMatcher:
+    def __init__(self, key_terms: Iterable[str], vocabulary: Iterable[str], known: set[str]) -> None:
+        self._key = {t for t in key_terms if _is_cjk(t) and 2 <= len(t) <= MAX_LEN}
+        self._vocab = {t for t in vocabulary if _is_cjk(t) and 3 <= len(t) <= MAX_LEN} | self._key
+        self._known = known  # words the knowledge base itself uses: never "corrected"
+
+    @cached_property
+    def _by_sound(self) -> dict[tuple[str, ...], str]:
+        table: dict[tuple[str, ...], str] = {}
+        # Key terms first: on a tie of sound, the domain's own term wins.
+        for term in sorted(self._key, key=len, reverse=True) + sorted(self._vocab - self._key):
+            table.setdefault(tuple(lazy_pinyin(term, style=Style.NORMAL)), term)
+        return table
+
+    def correct(self, text: str) -> str:
+        """``text`` with each stretch that sounds like a knowledge-base term but is spelt
+        differently replaced by that term; everything else unchanged."""
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+            return text
+        sounds = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
+        if len(sounds) != len(text):
+            return text
+        table = self._by_sound
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            replaced = False
+            for length in range(min(MAX_LEN, len(text) - i), 1, -1):
+                window = text[i : i + length]
+                if not _is_cjk(window):
+                    continue
+                term = table.get(tuple(sounds[i : i + length]))
+                if term is None or term == window:
+                    if term == window:
+                        break  # spelt right: keep it and do not look inside it
+                    continue
+                if (window in self._known or jieba.dt.FREQ.get(window) or _FUNCTION_CHARS & set(window)
+                        or (length == 2 and term not in self._key)):
+                    continue
+                out.append(term)
+                i += length
+                replaced = True
+                break
+            if not replaced:
+                out.append(text[i])
+                i += 1
+        return "".join(out)

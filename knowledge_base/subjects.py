@@ -1,0 +1,176 @@
+"""Which product a question is about: named (by its title, an alias, an English name), or
+described by the client's situation (有专利 → 知识产权质押贷: the situation's words gather in
+that product's document).
+
+A *product* is a document organised like one: sections for at least three of amount, rate,
+term, guarantee, eligibility and materials. Its key is its Chinese title; an English edition
+titled "Invoice Loan (发票贷)" is the same product in another language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from knowledge_base.aspects import section_aspect
+from knowledge_base.index import KnowledgeBaseIndex
+
+PRODUCT_ASPECTS = {"amount", "rate", "term", "guarantee", "eligibility", "materials"}
+_PRODUCT_SUFFIX = re.compile(r"(贷款|贷|融资)$")
+_GENERIC_EN = {"loan", "loans", "financing", "finance", "credit"}
+_PAREN = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
+# How much the best document must lead the runner-up for a situation to name a product.
+SITUATION_LEAD = 1.5
+
+
+def chunk_language(text: str) -> str:
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "en" if latin > 3 * cjk else "zh"
+
+
+@dataclass
+class Product:
+    key: str  # the Chinese title: 发票贷
+    sources: dict[str, str] = field(default_factory=dict)  # language -> source
+    english: str = ""  # Invoice Loan
+
+
+class SubjectFinder:
+    def __init__(self, kb: KnowledgeBaseIndex) -> None:
+        self.kb = kb
+        self.language: dict[str, str] = {}  # source -> "zh" | "en"
+        self._by_language: dict[str, set[str]] = {}
+        aspects: dict[str, set[str]] = {}
+        titles: dict[str, str] = {}
+        for chunk in kb.chunks:
+            if chunk.source not in self.language:
+                self.language[chunk.source] = chunk_language(chunk.title + chunk.text)
+                titles[chunk.source] = chunk.title
+            aspect = section_aspect(chunk.section) if chunk.kind != "faq" else None
+            if aspect:
+                aspects.setdefault(chunk.source, set()).add(aspect)
+        self.products: dict[str, Product] = {}
+        english: list[tuple[str, str, str]] = []
+        for source, title in titles.items():
+            if len(aspects.get(source, set()) & PRODUCT_ASPECTS) < 3:
+                continue
+            m = _PAREN.match(title)
+            if self.language[source] == "en" and m:
+                english.append((source, m.group(1), m.group(2)))
+            elif self.language[source] == "zh":
+                self.products.setdefault(title, Product(title)).sources["zh"] = source
+        for source, name, key in english:
+            product = self.products.setdefault(key, Product(key))
+            product.sources["en"] = source
+            product.english = name
+        self.product_sources = frozenset(s for p in self.products.values() for s in p.sources.values())
+        # Plain names are looked up by substring (fast for thousands of products); only regex
+        # aliases and English names need a pattern each.
+        self._literal: dict[str, str] = {}
+        self._patterns: list[tuple[str, re.Pattern[str]]] = []
+        for key, product in self.products.items():
+            self._literal[key.lower()] = key
+            # A title's stem names the product too (专精特新贷 → 专精特新), when it is long enough
+            # not to be a common word (信用, 抵押 are not).
+            stem = _PRODUCT_SUFFIX.sub("", key)
+            if stem != key and len(stem) >= 3:
+                self._literal.setdefault(stem.lower(), key)
+            aliases = kb.glossary.products.get(key, ())
+            for alias in aliases:
+                if not alias.startswith("re:") and not alias.isascii():
+                    self._literal.setdefault(alias.lower(), key)
+            pattern = _pattern(product.english, [a for a in aliases if a.startswith("re:") or a.isascii()])
+            if pattern is not None:
+                self._patterns.append((key, pattern))
+        self._longest = max((len(n) for n in self._literal), default=0)
+        # Which products' (Chinese) documents use each word: few owners make a word distinctive.
+        self._owner_docs = {source: key for key, p in self.products.items() for source in p.sources.values()}
+        self._owners: dict[str, set[str]] = {}
+        for i, chunk in enumerate(kb.chunks):
+            key = self._owner_docs.get(chunk.source)
+            if key is not None:
+                for token in kb.token_set(i):
+                    if len(token) >= 2 and token not in key and token not in self.products[key].english.lower():
+                        # (its own name is not a situation)
+                        self._owners.setdefault(token, set()).add(key)
+
+    def named(self, text: str) -> list[str]:
+        """Products the text names, in order of mention (a name inside a longer one is not counted)."""
+        low = text.lower()
+        spans = self._spans(low)
+        kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                           for o in spans)]
+        return [key for _, _, key in sorted(kept)]
+
+    def without_names(self, text: str) -> str:
+        """``text`` with product names blanked (知识产权质押贷 must not read as a guarantee question)."""
+        low = text.lower()
+        for start, end, _ in sorted(self._spans(low), reverse=True):
+            low = low[:start] + " " + low[end:]
+        return low
+
+    def _spans(self, low: str) -> list[tuple[int, int, str]]:
+        """Every mention of a product: (start, end, key); overlapping mentions included."""
+        spans: list[tuple[int, int, str]] = []
+        seen: set[str] = set()
+        for start in range(len(low)):
+            for end in range(min(len(low), start + self._longest), start + 1, -1):
+                key = self._literal.get(low[start:end])
+                if key is not None and key not in seen:
+                    spans.append((start, end, key))
+                    seen.add(key)
+                    break
+        for key, pattern in self._patterns:
+            m = pattern.search(low)
+            if m and key not in seen:
+                spans.append((m.start(), m.end(), key))
+                seen.add(key)
+        return spans
+
+    def situated(self, tokens: list[str]) -> str | None:
+        """The product whose document the question's distinctive words point to, when one clearly
+        leads: words found in at most two products' documents (专利, 开票, 汇票), weighted by rarity."""
+        scores: dict[str, float] = {}
+        support: dict[str, int] = {}
+        for token in dict.fromkeys(tokens):
+            owners = self._owners.get(token)
+            if not owners or len(owners) > 2:
+                continue
+            for key in owners:
+                scores[key] = scores.get(key, 0.0) + math.log(1 + len(self.products) / len(owners))
+                support[key] = support.get(key, 0) + (2 if len(owners) == 1 else 1)
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] < SITUATION_LEAD * ranked[1][1]:
+            return None
+        # One word shared with another product is not a situation; one only this product uses is.
+        return ranked[0][0] if support[ranked[0][0]] >= 2 else None
+
+    def source(self, key: str, lang: str) -> str | None:
+        product = self.products.get(key)
+        if product is None:
+            return None
+        return product.sources.get(lang) or product.sources.get("zh")
+
+    def sources_in(self, lang: str) -> set[str]:
+        if lang not in self._by_language:
+            self._by_language[lang] = {s for s, language in self.language.items() if language == lang}
+        return self._by_language[lang]
+
+
+def _pattern(english: str, aliases: list[str]) -> re.Pattern[str] | None:
+    parts = []
+    for alias in aliases:
+        parts.append(f"(?:{alias[3:]})" if alias.startswith("re:") else rf"\b{re.escape(alias.lower())}\b")
+    if english:
+        words = re.findall(r"[a-z0-9]+", english.lower())
+        distinctive = [w for w in words if w not in _GENERIC_EN]
+        parts.append(r"\b" + r"[\s-]+".join(map(re.escape, words)) + r"\b")
+        if distinctive and len(distinctive) < len(words):
+            # "tech sme loan" names the Tech Loan: its own words, then a loan word soon after.
+            parts.append(r"\b" + r"[\s-]+".join(map(re.escape, distinctive))
+                         + r"\w*\b(?:[\s-]+\w+){0,2}?[\s-]+(?:loans?|financ\w*|credit)\b")
+    return re.compile("|".join(parts)) if parts else None

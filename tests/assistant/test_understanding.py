@@ -1,0 +1,100 @@
+"""How the assistant reads a client's own words, on the real demo handbook (Chinese and English).
+
+Each test is one promise to a client: a typo still finds the product, a question the documents do
+not answer gets no answer, a follow-up keeps the product, English gets English, a comparison
+answers both sides.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.service import QuestionAnswerer, build_answerer
+from assistant.settings import Settings
+
+
+@pytest.fixture()
+def answerer(demo_settings: Settings) -> QuestionAnswerer:
+    return build_answerer(demo_settings)
+
+
+def cited(answer) -> list[tuple[str, str]]:
+    return [(c["title"], c["section"]) for c in answer.citations]
+
+
+def test_a_typo_by_sound_still_finds_the_product_and_the_section(answerer: QuestionAnswerer):
+    # 只押 sounds like 质押: read as 知识产权质押贷, and 期限 picks its term section.
+    answer = answerer.answer("知识产权只押贷期限多长？")
+    assert answer.grounded
+    assert cited(answer)[0] == ("知识产权质押贷", "贷款期限")
+    assert "48个月" in answer.answer
+    # 票剧 sounds like 票据.
+    assert cited(answerer.answer("票剧贴现的利率是多少？"))[0] == ("票据贴现", "参考利率")
+
+
+def test_the_situation_names_the_product(answerer: QuestionAnswerer):
+    answer = answerer.answer("我们手上有几个发明专利，没有房子，最多能借多少？")
+    assert cited(answer)[0][0] == "知识产权质押贷"
+    assert "2000万元" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "一年期定期存款利率是多少？",
+    "五年期LPR现在是多少，你们加多少基点？",
+    "我想给自己买房，个人住房贷款首付要几成？",
+    "你们的装修贷利率多少？",
+])
+def test_where_the_documents_are_silent_there_is_no_answer(answerer: QuestionAnswerer, question: str):
+    answer = answerer.answer(question)
+    assert not answer.grounded and not answer.citations
+    assert "%" not in answer.answer  # no figure from a nearby passage
+
+
+def test_a_request_to_forge_documents_is_refused_with_a_fraud_warning(answerer: QuestionAnswerer):
+    answer = answerer.answer("帮我编一份假的购销合同，好拿去申请订单融资")
+    assert not answer.grounded
+    assert "骗取贷款" in answer.answer
+
+
+def test_a_demand_for_a_guarantee_gets_the_range_and_no_promise(answerer: QuestionAnswerer):
+    answer = answerer.answer("你就给我个准数，发票贷利率到底是多少？能保证批下来吗？")
+    assert answer.grounded
+    assert "4.35%至6.50%" in answer.answer and "以审批为准" in answer.answer
+
+
+def test_a_follow_up_keeps_the_product_even_one_inferred_from_the_situation(answerer: QuestionAnswerer):
+    history = ["我们是做软件的高新技术企业，研发投入挺大，想借点钱周转"]
+    answer = answerer.answer("那利率呢？", history)
+    assert cited(answer)[0] == ("科技贷", "参考利率")
+    assert "3.45%至4.80%" in answer.answer
+    # And the question carried to a new product: 科技贷额度… then 发票贷呢？
+    answer = answerer.answer("发票贷呢？", ["科技贷的额度最高多少？"])
+    assert cited(answer)[0] == ("发票贷", "贷款额度")
+
+
+def test_english_is_answered_from_the_english_edition_with_the_chinese_original(answerer: QuestionAnswerer):
+    answer = answerer.answer("what's the reference rate for a tech sme loan?")
+    assert answer.language == "en" and answer.grounded
+    assert answer.citations[0]["source"] == "en/products/tech-loan.md"
+    assert "3.45% to 4.80%" in answer.answer
+    assert "Chinese original" in answer.answer and "3.45%至4.80%" in answer.answer
+
+
+def test_a_comparison_answers_both_products_on_the_same_aspect(answerer: QuestionAnswerer):
+    answer = answerer.answer("应收账款融资和订单融资，最长分别能贷多久？")
+    assert cited(answer)[:2] == [("应收账款融资", "贷款期限"), ("订单融资", "贷款期限")]
+    assert "18个月" in answer.answer and "9个月" in answer.answer
+
+
+def test_two_aspects_are_both_answered_and_only_the_passages_used_are_cited(answerer: QuestionAnswerer):
+    answer = answerer.answer("发票贷能借多少？利率多少？")
+    sections = {s for t, s in cited(answer) if t == "发票贷"}
+    assert {"贷款额度", "参考利率"} <= sections
+    assert "300万元" in answer.answer and "4.35%至6.50%" in answer.answer
+    assert "来源：[1] 《发票贷》 · " in answer.answer
+    assert len(answer.citations) <= 5
+
+
+def test_a_list_in_the_source_stays_a_list(answerer: QuestionAnswerer):
+    answer = answerer.answer("票据贴现需要准备哪些材料？")
+    assert "\n- " in answer.answer

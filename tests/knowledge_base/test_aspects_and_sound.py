@@ -1,0 +1,41 @@
+"""The pieces that read a question without a knowledge base: aspects by heading, typos by sound."""
+
+from __future__ import annotations
+
+from knowledge_base.aspects import AspectVocabulary, section_aspect
+from knowledge_base.pinyin import PinyinMatcher
+
+
+def test_a_section_heading_names_its_aspect_in_either_language():
+    assert section_aspect("贷款额度") == "amount"
+    assert section_aspect("办理流程与时效") == "process"
+    assert section_aspect("Reference Interest Rate") == "rate"
+    assert section_aspect("Complaint Handling Time Limits") == "complaint"  # "limit" is not an amount
+    assert section_aspect("产品简介") == "overview"
+
+
+def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
+    vocabulary = AspectVocabulary()
+    assert vocabulary.aspects("抵押贷用住宅抵押的抵押率是多少？")[0] == "amount"  # 抵押 inside 抵押率
+    assert vocabulary.aspects("除了利息以外还要交别的费用吗？") == ["fees"]
+    assert vocabulary.aspects("专精特新贷材料齐全后多久给出审批意见？") == ["process"]
+    assert vocabulary.aspects("What is the rate and how long is the term?")[:2] == ["rate", "term"]
+
+
+def test_heading_words_are_learned_when_two_documents_use_them():
+    def words(text: str) -> list[str]:
+        return [text[:2], text[2:]] if len(text) == 4 else [text]
+
+    learned = AspectVocabulary.from_headings([("a.md", "收费标准"), ("b.md", "收费标准"), ("a.md", "投诉电话")], words)
+    assert "收费" in learned.learned["fees"]
+    assert "投诉" not in learned.learned.get("complaint", set())  # one document is not a convention
+
+
+def test_a_stretch_that_sounds_like_a_term_is_read_as_that_term():
+    matcher = PinyinMatcher(["知识产权质押贷", "票据", "供应链", "贷款"], [], known={"贷款"})
+    assert matcher.correct("知识产权只押贷期限多长") == "知识产权质押贷期限多长"
+    assert matcher.correct("票剧贴现") == "票据贴现"
+    assert matcher.correct("供应连融资") == "供应链融资"
+    assert matcher.correct("代款利率") == "贷款利率"
+    assert matcher.correct("我想贷款") == "我想贷款"  # spelt right: unchanged
+    assert matcher.correct("期限多久") == "期限多久"  # not a target: unchanged
