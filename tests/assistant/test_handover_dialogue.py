@@ -13,6 +13,7 @@ from assistant.handover import inbox
 from assistant.handover.availability import touch
 from assistant.staff_accounts import StaffIdentity, add_staff
 from assistant.store.models import Conversation, Handover, Message
+from tests.ui.conftest import URGENT_COMPLAINT
 
 OPEN = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)  # Tuesday 10:30 in Shanghai
 
@@ -56,9 +57,7 @@ def test_a_flow_that_gave_up_hands_over_with_the_facts(new_manager) -> None:
 def test_an_urgent_complaint_enters_the_inbox_with_its_ticket(new_manager) -> None:
     manager = new_manager(lambda: OPEN)
     user = "ho-urgent"
-    script = ["你们未经授权扣了我公司账户5万块，我已经找了律师准备起诉", "宁波海纳贸易有限公司", "跳过", "李娜",
-              "138 0013 8000", "2", "1", "盗刷", "账户里的5万元在我们不知情的情况下被转走了", "昨天", "5万",
-              "查清原因并退回资金", "确认"]
+    script = URGENT_COMPLAINT  # the urgent complaint script of the channel tests
     for text in script:
         last = _say(manager, user, text)
     assert last.ticket_number and last.handover
