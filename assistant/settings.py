@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         default=30, ge=1, description="Minutes of silence after which a returning client is welcomed back."
     )
     flow_ttl_days: int = Field(default=7, ge=1, description="Days an unfinished flow is kept before it expires.")
+    handover_callback_hours: float = Field(
+        default=2.0, gt=0, le=40, description="Business hours within which a booked callback (nobody online) is due."
+    )
+    handover_online_min: int = Field(
+        default=3, ge=1, le=60, description="A staff member seen by the console or staff API this recently is online."
+    )
 
     # OCR
     ocr_engine: Literal["rapidocr", "ppocrv5", "ppocrv5-rec", "ppocrv6", "paddleocr"] = Field(

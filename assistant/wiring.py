@@ -14,11 +14,15 @@ from assistant.clock import Clock, system_clock
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from sqlalchemy import Engine
 
     from assistant.answering.service import QuestionAnswerer
+    from assistant.calendar import BusinessCalendar
     from assistant.dialogue.pipeline import DialogueManager
     from assistant.documents import DocumentVerifier
+    from assistant.handover.availability import Policy
     from knowledge_base.dense import Embedder
     from ocr.engine import EngineConfig
     from ocr.pipeline import VerifyOptions
@@ -119,4 +123,16 @@ def build_dialogue_manager(settings: Settings, *, answerer: QuestionAnswerer | N
         session_factory(engine), answerer, FlowEngine(load_flows(), HINTS), actions,
         verifier or build_verifier(settings, clock=clock),
         UploadStore(settings.assistant_data_dir / "uploads", settings.max_file_mb * 1024 * 1024),
-        timezone, settings.service_hotline, clock=clock, limits=limits)
+        timezone, settings.service_hotline, clock=clock, limits=limits,
+        handover=handover_policy(settings, calendar, timezone))
+
+
+# --- the staff inbox (issue 11) ------------------------------------------------------------------
+def handover_policy(settings: Settings, calendar: BusinessCalendar, timezone: ZoneInfo) -> Policy:
+    """The inbox's rules: business hours from the bank calendar, callbacks, who counts as online."""
+    from datetime import timedelta
+
+    from assistant.handover.availability import Policy
+
+    return Policy(calendar, timezone, callback_hours=settings.handover_callback_hours,
+                  online_window=timedelta(minutes=settings.handover_online_min))

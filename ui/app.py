@@ -27,6 +27,7 @@ from assistant.store.db import make_engine, session_factory, upgrade_schema
 from assistant.wiring import build_dialogue_manager, build_verifier
 from ui.channels import rest, wechat
 from ui.errors import install_error_handlers
+from ui.inbox import install_inbox
 from ui.notify import Notifier
 from ui.security import Signer, load_secret
 from ui.services import Services
@@ -55,10 +56,14 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
                           settings.public_base_url),
         timezone=ZoneInfo(settings.timezone), clock=clock or system_clock)
 
+    inboxes = []  # the staff inbox (issue 11), installed below
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         services.close()
+        for inbox in inboxes:
+            inbox.close()
 
     docs = settings.api_docs  # off by default: the docs page loads its scripts from a CDN
     app = FastAPI(title=f"{settings.bank_name} SME assistant", version="0.1.0", lifespan=lifespan,
@@ -73,6 +78,7 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
     app.include_router(rest.build_router(services.on_message, services))
     app.include_router(wechat.build_router(services.on_message, services))
     app.include_router(files.router)
+    inboxes.append(install_inbox(app, services))  # staff inbox API, client messages and SSE, WeChat pushes
     app.include_router(staff.router)
     app.include_router(console.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from assistant.dialogue import Reply
-from assistant.dialogue.messages import LeadSubmitted, TicketRegistered
+from assistant.dialogue.messages import HandoverRequested, LeadSubmitted, TicketRegistered
 from assistant.privacy import mask_text
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,11 @@ class Notifier:
                 text = self._hot_lead(event)
             elif isinstance(event, TicketRegistered) and event.urgent:
                 text = self._urgent_complaint(event)
+        hand = reply.data.get("handover") if isinstance(reply.data.get("handover"), dict) else {}
+        if text is None and hand.get("urgent") and any(isinstance(e, HandoverRequested) for e in reply.events):
+            # An urgent complaint asking for a person (staff inbox, issue 11); a registered ticket alerted above.
+            text = f"**加急：客户等待人工接入** #{hand.get('id')}\n> 请尽快在控制台认领" + self._link(
+                f"/console/handovers/{hand.get('id')}")
         if text is None:
             return None
         return self._pool.submit(self.post, {"msgtype": "markdown", "markdown": {"content": text}})

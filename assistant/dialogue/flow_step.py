@@ -44,9 +44,14 @@ MAX_ROUTED_CHARS = 4000  # beyond this a message is pasted noise: ask for a sent
 
 
 def handover(turn: Turn, hotline: str, reason: str = "client_asked") -> Reply:
-    """The client asked for a person: the conversation is marked for staff."""
-    turn.conversation.status, turn.conversation.handover_at = "handover", turn.now
-    reply = wording.handover(turn.lang, hotline)
+    """The client asked for a person: the conversation enters the staff inbox (``assistant.handover``)."""
+    if turn.handover_policy is None:  # no inbox configured: the conversation is only marked for staff
+        turn.conversation.status, turn.conversation.handover_at = "handover", turn.now
+        reply = wording.handover(turn.lang, hotline)
+    else:
+        from assistant.handover.step import enter_inbox  # the inbox imports the dialogue package
+
+        reply = enter_inbox(turn, hotline, reason)
     reply.events.append(HandoverRequested(turn.conversation.id, reason))
     return reply
 
@@ -117,7 +122,8 @@ class FlowStep:
             return Reply(text("cancelled", lang, title=spec.title(lang)), route="cancel", language=lang)
         if HANDOVER.search(body[:2000]):
             flow.state = progress.to_json()
-            reply = handover(turn, self.hotline)
+            gave_up = any(n >= 2 for n in progress.failures.values())  # the flow had offered a person
+            reply = handover(turn, self.hotline, "flow_gave_up" if gave_up else "client_asked")
             reply.text += "\n" + text("handover_flow_kept", lang, title=spec.title(lang))
             reply.flow, reply.step = flow.flow, progress.step
             return reply

@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.answering.language import detect_language
@@ -42,6 +44,9 @@ from assistant.flows import FlowEngine, FlowProgress
 from assistant.store.models import Conversation
 from assistant.uploads import UploadStore
 from assistant.validators.base import cjk_count
+
+if TYPE_CHECKING:  # the inbox imports the dialogue package: imported when a turn runs, not here
+    from assistant.handover.availability import Policy
 
 TurnEvent = Delta | Reply
 
@@ -71,8 +76,10 @@ def pick_language(message: str, current: str) -> str:
 class DialogueManager:
     def __init__(self, sessions: sessionmaker[Session], answerer: QuestionAnswerer, engine: FlowEngine,
                  actions: FlowActions, verifier: DocumentVerifier, uploads: UploadStore, timezone: ZoneInfo,
-                 hotline: str, clock: Clock = system_clock, limits: TurnLimits | None = None) -> None:
+                 hotline: str, clock: Clock = system_clock, limits: TurnLimits | None = None,
+                 handover: Policy | None = None) -> None:
         self.sessions, self.answerer, self.clock = sessions, answerer, clock
+        self.handover = handover  # the staff inbox (issue 11); None keeps the old "marked for staff" only
         self.limits = limits or TurnLimits()
         self.engine = engine  # the flow definitions; the console and tests read them
         self.router = Router(answerer)
@@ -100,9 +107,14 @@ class DialogueManager:
             return repo.known_company(db, message.channel, message.user_id)
 
     def _transaction(self, message: IncomingMessage, upload: CheckedUpload | None) -> tuple[StepResult, int]:
+        from assistant.handover.step import after_step, during_handover_step
+
         with self.sessions.begin() as db:
             turn = self._open_turn(db, message, upload)
-            result = self._step(turn)
+            turn.handover_policy = self.handover
+            # While the conversation is in the staff inbox the message goes to the staff thread, not the bot.
+            result = during_handover_step(turn) or self._step(turn)
+            after_step(turn, result)
             if isinstance(result, Reply):
                 self._close_turn(db, turn.conversation, result, turn)
             return result, turn.conversation.id
@@ -134,7 +146,8 @@ class DialogueManager:
     def _close_turn(self, db: Session, conversation: Conversation, reply: Reply, turn: Turn | None = None) -> None:
         now = turn.now if turn is not None else utc_now(self.clock)
         conversation.language = reply.language
-        repo.add_message(db, conversation, "bot", reply.text, now, route=reply.route, meta=reply.data)
+        if reply.text or reply.route != "staff_thread":  # a person has the client: the bot writes nothing
+            repo.add_message(db, conversation, "bot", reply.text, now, route=reply.route, meta=reply.data)
 
     def _write_answer(self, later: AnswerLater, conversation_id: int) -> Iterator[TurnEvent]:
         """A model writes the answer outside any transaction, so no database lock is held meanwhile."""
@@ -150,7 +163,9 @@ class DialogueManager:
 
         def record() -> None:
             with self.sessions.begin() as db:
-                conversation = db.get(Conversation, conversation_id)
+                # Locked like every writer of the conversation, so message ids follow commit order.
+                conversation = db.scalar(select(Conversation).where(Conversation.id == conversation_id)
+                                         .with_for_update())
                 assert conversation is not None
                 self._close_turn(db, conversation, reply)
 

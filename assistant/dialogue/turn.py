@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,9 @@ from assistant.dialogue.messages import IncomingMessage, Reply
 from assistant.documents import DocumentCheck
 from assistant.flows.state import FlowProgress
 from assistant.store.models import Conversation, FlowState
+
+if TYPE_CHECKING:  # the inbox imports the dialogue package: only a type here
+    from assistant.handover.availability import Policy
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Turn:
     progress: FlowProgress | None  # its typed state
     upload: CheckedUpload | None = None
     history: list[str] = field(default_factory=list)  # the client's earlier messages, newest last
+    handover_policy: Policy | None = None  # the staff inbox's hours and rules; None: no inbox
 
 
 @dataclass(frozen=True)

@@ -222,6 +222,69 @@ class WeChatChoice(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# Hand-over to a person (migration 0005_handover): the staff inbox. Staff replies are ``message`` rows
+# with role "staff" (meta: staff_id, staff_name), so one ordered transcript serves client and staff.
+
+
+class Handover(Base):
+    """One request for a person in one conversation: waiting → held (by a staff member) → released | closed."""
+
+    __tablename__ = "handover"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # waiting | held | released | closed
+    reason: Mapped[str] = mapped_column(String(32))  # client_asked | flow_gave_up | unanswered | urgent_complaint
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)  # what a flow collected before giving up
+    lead_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ticket_number: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True, index=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CallbackTask(Base):
+    """A promise to call the client back: made when nobody could take the conversation live."""
+
+    __tablename__ = "callback_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handover.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(32))  # after_hours | no_staff | wechat_window
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open | done
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class StaffPresence(Base):
+    """When a staff member was last seen in the console or the API: "online" means seen recently."""
+
+    __tablename__ = "staff_presence"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StaffDelivery(Base):
+    """A staff message that must be pushed to a channel without a live page (WeChat); retried until settled."""
+
+    __tablename__ = "staff_delivery"
+
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # pending | sent | failed | window_closed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # Security (migration 0004_security): shared by every worker, so a lock or a seen nonce holds everywhere.
 
 

@@ -21,7 +21,9 @@ REFRESH_MARGIN_S = 300
 
 
 class WeChatApiError(Exception):
-    pass
+    def __init__(self, message: str, errcode: int | None = None) -> None:
+        super().__init__(message)
+        self.errcode = errcode  # WeChat's code when it refused (45015: outside the 48 hours, …)
 
 
 class WeChatApi:
@@ -63,7 +65,8 @@ class WeChatApi:
             content=body.encode("utf-8"), headers={"Content-Type": "application/json; charset=utf-8"}))
         data = _json(response)
         if data.get("errcode", 0) != 0:
-            raise WeChatApiError(f"customer-service message refused: {data.get('errcode')} {data.get('errmsg')}")
+            raise WeChatApiError(f"customer-service message refused: {data.get('errcode')} {data.get('errmsg')}",
+                                 _code(data.get("errcode")))
 
     def download_media(self, media_id: str, max_bytes: int) -> bytes:
         response = self._with_token(lambda token: self._http.get(
@@ -86,6 +89,13 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError as exc:
         raise WeChatApiError(f"unexpected answer: HTTP {response.status_code}") from exc
     return data if isinstance(data, dict) else {}
+
+
+def _code(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _is_token_error(response: httpx.Response) -> bool:

@@ -69,6 +69,9 @@ class WeChatBridge:
             log.exception("wechat turn failed")
             self.dedupe.settle(key, None)
             return self.channel.passive(envelope, ui_text("internal", hotline=self.svc.settings.service_hotline))
+        if not reply.text:  # a person has the client (staff inbox): the bot says nothing
+            self.dedupe.settle(key, "success")
+            return "success"
         xml = self.channel.passive(envelope, self.channel.text_of(reply, m.source))
         self.dedupe.settle(key, xml)
         return xml
@@ -93,6 +96,8 @@ class WeChatBridge:
         except Exception:
             log.exception("wechat turn failed after the passive reply")
             content = ui_text("internal", hotline=self.svc.settings.service_hotline)
+        if not content:
+            return  # a person has the client: the bot stays silent
         if self.api is None:
             log.error("SME_WECHAT_APPID/SME_WECHAT_SECRET are not set: a late answer to a WeChat client is lost")
             return

@@ -6,6 +6,7 @@ Each browser tab is one session of the ``web`` channel; its id is issued by the 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from PIL import Image
 
 from assistant.dialogue import Attachment, IncomingMessage, Reply, TurnEvent, final_reply
+from ui.channels.widget import inbox
 from ui.channels.widget.guard import (
     UploadRefused,
     UploadRegistry,
@@ -24,6 +26,7 @@ from ui.channels.widget.guard import (
     checked_upload,
     discard,
 )
+from ui.security import load_secret
 from ui.services import Services
 from ui.texts import message as ui_text
 
@@ -77,11 +80,24 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
     def send(text: str, history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
         text = (text or "").strip()
         if not text:
-            return ("", history, state, *[gr.update() for _ in range(MAX_QUICK)])
+            return ("", history, state, *[gr.update() for _ in range(MAX_QUICK)], gr.update(), gr.update())
         sid = session_of(state)
         reply = reply_to(IncomingMessage("web", sid, sid, text))
-        history = [*history, {"role": "user", "content": text}, *bot_messages(reply)]
-        return ("", history, state, *quick_updates(reply))
+        # A person may have written meanwhile: their messages first, then this turn (staff inbox, issue 11).
+        fresh, state = inbox.news(svc, state)
+        mine = bot_messages(reply) if reply.text else []  # with staff, the bot is silent
+        history = [*history, *fresh, {"role": "user", "content": text}, *mine]
+        return ("", history, state, *quick_updates(reply), gr.update(value=inbox.banner(state)),
+                gr.Timer(active=inbox.watching(state)))
+
+    def poll(history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
+        fresh, state = inbox.news(svc, state)
+        return ([*history, *fresh] if fresh else gr.skip(), state, gr.update(value=inbox.banner(state)),
+                gr.Timer(active=inbox.watching(state)))
+
+    def restore(state: dict[str, Any]) -> tuple[Any, ...]:
+        history, state = inbox.restore(svc, state or {})
+        return (history, state, gr.update(value=inbox.banner(state)), gr.Timer(active=inbox.watching(state)))
 
     def upload(path: str | None, history: list[dict[str, Any]], state: dict[str, Any],
                request: gr.Request) -> tuple[Any, ...]:
@@ -115,8 +131,12 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
         return (history, state, image, gr.update(value=checks), *quick_updates(reply))
 
     with gr.Blocks(title=f"{s.bank_name} · 小微企业助手", fill_width=True) as blocks:
-        state = gr.State({})
+        # In the browser, so a reload keeps the session (and a person's replies); signed with the app's key.
+        state = gr.BrowserState({}, storage_key="sme-chat", secret=hashlib.sha256(
+            f"widget-state:{load_secret(s)}".encode()).hexdigest())
         gr.Markdown(f"# {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
+        waiting = gr.Markdown("", elem_id="handover-state")
+        timer = gr.Timer(inbox.POLL_S, active=False)
         chat = gr.Chatbot(elem_id="chat", height="60vh", label="对话", buttons=["copy"],
                           placeholder="您好！请问有什么可以帮您？例如：科技贷最多能贷多少？")
         with gr.Row(elem_classes="quick"):
@@ -130,7 +150,9 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
             human = gr.Button("转人工", elem_id="handover")
         annotated = gr.Image(label="标注结果", visible=False, elem_id="annotated", interactive=False)
         checks = gr.HTML(elem_id="checks")
-        outputs = [box, chat, state, *quick]
+        outputs = [box, chat, state, *quick, waiting, timer]
+        timer.tick(poll, [chat, state], [chat, state, waiting, timer], show_progress="hidden")
+        blocks.load(restore, [state], [chat, state, waiting, timer])
         send_btn.click(send, [box, chat, state], outputs)
         box.submit(send, [box, chat, state], outputs)
         for button in quick:
