@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.documents import DocumentUnreadable, OcrPipelineVerifier
+from assistant.documents import DocumentUnreadable
 from assistant.settings import load_settings
+from assistant.wiring import build_verifier
 from eval.ocr.photos import _not_a_document, photograph
 from tests.ocr.test_photo import HARD
 
@@ -17,7 +18,7 @@ def test_a_photo_of_no_document_asks_the_client_to_retake(tmp_path: Path) -> Non
     rng = random.Random(4)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(photograph(_not_a_document(rng), HARD, rng))
-    verifier = OcrPipelineVerifier(load_settings(assistant_data_dir=tmp_path))
+    verifier = build_verifier(load_settings(assistant_data_dir=tmp_path))
     with pytest.raises(DocumentUnreadable) as caught:
         verifier.verify(photo)
     message = str(caught.value)
