@@ -36,6 +36,7 @@ from assistant.staff_accounts import StaffIdentity
 from assistant.staff_views import Dashboard, TicketAction, TicketDetail, TicketRow
 from assistant.store.models import ComplaintTicket, Lead
 
+BANK_ZONE = ZoneInfo("Asia/Shanghai")  # callers pass SME_TIMEZONE; this is the demo bank's
 CLOSED_TICKET = ("resolved", "closed", "withdrawn")
 UNCLAIMABLE = ("closed", "withdrawn")
 TICKET_NEXT = ALLOWED  # issue 12: no skipping the decision (assistant/complaints/transitions.py)
@@ -141,8 +142,10 @@ def set_complaint_status(db: Session, staff: StaffIdentity, number: str, status:
 
 
 def extend_complaint(db: Session, staff: StaffIdentity, number: str, days: int, reason: str,
-                     now: datetime) -> TicketAction:
-    """An agent's extension is a request; a supervisor's grants it (or extends directly)."""
+                     now: datetime, timezone: ZoneInfo = BANK_ZONE) -> TicketAction:
+    """An agent's extension is a request; a supervisor's grants it (or extends directly). A granted
+    extension is told to the client in their conversation (pushed on WeChat), as the reply at
+    registration promised."""
     t = _get_ticket(db, number)
     _may_handle(t, staff)
     if t.status in CLOSED_TICKET:
@@ -165,6 +168,14 @@ def extend_complaint(db: Session, staff: StaffIdentity, number: str, days: int, 
     if requested:
         audit(db, staff, "complaint_extension_approved", "complaint_ticket", t.number, now,
               requested_by=requested["by"], days=days)
+    if t.conversation_id is not None:
+        from assistant.complaints.status import extension_notice
+        from assistant.handover.inbox import tell_client
+        from assistant.store.models import Conversation
+
+        conversation = db.get(Conversation, t.conversation_id)
+        lang = conversation.language if conversation is not None else "zh"
+        tell_client(db, t.conversation_id, extension_notice(t, lang, timezone), now, "complaint_extended")
     return TicketAction(number=t.number, status=t.status, due_at=effective_due(t).isoformat(), extension_reason=reason)
 
 

@@ -139,6 +139,20 @@ def _notice(db: Session, handover: Handover, key: str, now: datetime, **values: 
     return message
 
 
+def tell_client(db: Session, conversation_id: int, text: str, now: datetime, notice: str) -> Message:
+    """A message the bank owes the client outside any turn (a complaint extended, say): stored in
+    their conversation, so the widget and REST clients read it, and pushed on channels without a
+    page that polls (WeChat), through the same outbox as staff replies."""
+    conversation = db.get(Conversation, conversation_id)
+    assert conversation is not None
+    message = add_message(db, conversation, "bot", text, now, route="notice", meta={"notice": notice})
+    db.flush()
+    if conversation.channel in PUSHED_CHANNELS:
+        db.add(StaffDelivery(message_id=message.id, channel=conversation.channel, status="pending", attempts=0,
+                             updated_at=now))
+    return message
+
+
 def _push_if_needed(db: Session, handover: Handover, message: Message, now: datetime) -> None:
     if handover.channel in PUSHED_CHANNELS:
         db.add(StaffDelivery(message_id=message.id, channel=handover.channel, status="pending", attempts=0,

@@ -25,7 +25,7 @@ from assistant.dialogue.actions import FlowActions
 from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity
 from assistant.store.db import make_engine, session_factory
-from assistant.store.models import ComplaintTicket, Conversation, Lead
+from assistant.store.models import ComplaintTicket, Conversation, Lead, Message
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = StaffIdentity(0, "deadline-test", "admin")
@@ -146,6 +146,10 @@ def test_a_complaint_deadline_and_its_extension_are_one_instant_everywhere(
         for moment, overdue in ((due + timedelta(days=1), False), (extended + timedelta(minutes=1), True)):
             numbers = {r.number for r in review_complaints.list_complaints(db, ADMIN, moment, overdue=True)}
             assert (number in numbers) is overdue
+        # The reply at registration promised to tell the client: the notice is in their conversation,
+        # with the same new deadline, in the bank's zone.
+        told = db.query(Message).filter_by(conversation_id=ticket.conversation_id, route="notice").one()
+        assert number in told.text and f"{_local(extended)[:10]} 前" in told.text and "需调取网点监控核实" in told.text
         db.rollback()
 
 

@@ -83,3 +83,14 @@ def test_a_network_error_is_retried_and_then_sent(sessions, staff, policy):
     assert first.retry == 1 and first.sent == 0  # the later message waits: order is kept
     second = push_pending(sessions, flaky, lambda: OPEN_NOW, policy)
     assert second.sent == 2 and _statuses(sessions) == ["sent", "sent"] and calls[0] == calls[1]
+
+
+def test_a_message_owed_to_a_wechat_client_goes_through_the_push_outbox(sessions):  # type: ignore[no-untyped-def]
+    with sessions.begin() as db:
+        conversation = new_conversation(db, OPEN_NOW, channel="wechat", user="o-tell")
+        message = inbox.tell_client(db, conversation.id, "关于您的投诉：处理期限延长至30日。", OPEN_NOW,
+                                    "complaint_extended")
+        message_id = message.id
+    with sessions() as db:
+        delivery = db.scalars(select(StaffDelivery).where(StaffDelivery.message_id == message_id)).one()
+        assert (delivery.channel, delivery.status) == ("wechat", "pending")

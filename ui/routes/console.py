@@ -255,7 +255,8 @@ async def complaint_action(request: Request, number: str, action: str) -> Respon
                                                    form.get("note", ""))
         elif action == "extend":
             days = int(form["days"]) if form.get("days", "").isdigit() and len(form["days"]) < 4 else 0
-            complaints_review.extend_complaint(db, staff, number, days, form.get("reason", ""), _now())
+            complaints_review.extend_complaint(db, staff, number, days, form.get("reason", ""), _now(),
+                                               svc.timezone)
         else:
             raise review.ReviewError("未知操作")
 

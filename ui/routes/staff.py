@@ -135,8 +135,9 @@ def complaint_status(staff: CurrentStaff, db: SessionDep, number: str, body: Sta
 
 @router.post("/complaints/{number}/extend", response_model=TicketAction,
              summary="Extend the deadline: an agent's request waits for a supervisor, a supervisor's applies")
-def extend(staff: CurrentStaff, db: SessionDep, number: str, body: Extension) -> TicketAction:
-    return complaints_review.extend_complaint(db, staff, number, body.days, body.reason, _now())
+def extend(request: Request, staff: CurrentStaff, db: SessionDep, number: str, body: Extension) -> TicketAction:
+    return complaints_review.extend_complaint(db, staff, number, body.days, body.reason, _now(),
+                                              services(request).timezone)
 
 
 @router.get("/dashboard", summary="Leads per tier per day, complaints per category, SLA breaches",
