@@ -51,6 +51,17 @@ class Services:
             document = db.get(Document, document_id)
             return document_json(document, self.file_link) if document is not None else None
 
+    def start_over(self, channel: str, user_id: str) -> None:
+        """The client cleared the chat: the flow in progress is cancelled, as if they had said 取消."""
+        from assistant.dialogue.repository import active_flow
+
+        with self.sessions.begin() as db:
+            flow = active_flow(db, channel, user_id)
+            if flow is not None:
+                flow.status = "cancelled"
+                flow.state = {"flow": flow.flow, "lang": (flow.state or {}).get("lang", "zh")}
+                flow.updated_at = self.clock()
+
     def annotated_pages(self, document_id: int | None) -> list[Path]:
         """The annotated page images of a stored document, read from the server's own record of it."""
         if document_id is None:

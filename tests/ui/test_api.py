@@ -125,3 +125,13 @@ def test_wrong_type_oversized_and_empty_uploads_are_refused(client: httpx.Client
     missing = client.post("/api/chat/upload", data={"message": "hi"}, headers={"accept-language": "en"})
     assert missing.status_code == 400 and "choose a file" in missing.json()["error"]
     assert client.get("/healthz").status_code == 200
+
+
+def test_starting_over_cancels_the_flow_in_progress_on_the_server(client: httpx.Client, server: Server) -> None:
+    """What the widget's clear button does: the screen is empty, so the flow must not go on either."""
+    first = client.post("/api/chat", json={"message": "我要投诉"}).json()
+    assert first["flow"] == "complaint"
+    services = server.app.state.services
+    services.start_over("api", first["session_id"])
+    after = client.post("/api/chat", json={"session_id": first["session_id"], "message": "你好"}).json()
+    assert after["flow"] is None and after["route"] == "greeting"

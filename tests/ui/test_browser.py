@@ -146,3 +146,13 @@ def test_console_login_claim_unmask_and_no_xss(server: Server, browser: object, 
     page.screenshot(path=str(artifacts / "console-dashboard.png"), full_page=True)
     assert dialogs == []
     page.close()
+
+
+def test_on_a_phone_a_person_is_one_tap_away(server: Server, browser: object) -> None:
+    page = browser.new_page(viewport=PHONE, locale="zh-CN")  # type: ignore[attr-defined]
+    page.set_default_timeout(60_000)
+    page.goto(server.url + "/widget/")
+    page.locator("#handover").wait_for()
+    box = page.locator("#handover").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], "转人工 without scrolling"
+    page.close()

@@ -99,6 +99,14 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
         history, state = inbox.restore(svc, state or {})
         return (history, state, gr.update(value=inbox.banner(state)), gr.Timer(active=inbox.watching(state)))
 
+    def start_over(state: dict[str, Any]) -> tuple[Any, ...]:
+        """The clear button starts over on the server too: the flow in progress is cancelled and the
+        next message opens a new session (otherwise the screen would be empty while a flow goes on)."""
+        if state.get("session_id"):
+            svc.start_over("web", state["session_id"])
+        fresh = {"session_id": svc.signer.new_session_id()}
+        return (fresh, gr.update(value=""), gr.Timer(active=False), *quick_updates(None))
+
     def upload(path: str | None, history: list[dict[str, Any]], state: dict[str, Any],
                request: gr.Request) -> tuple[Any, ...]:
         if not path:
@@ -134,7 +142,10 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
         # In the browser, so a reload keeps the session (and a person's replies); signed with the app's key.
         state = gr.BrowserState({}, storage_key="sme-chat", secret=hashlib.sha256(
             f"widget-state:{load_secret(s)}".encode()).hexdigest())
-        gr.Markdown(f"# {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
+        with gr.Row(equal_height=True):
+            gr.Markdown(f"# {s.bank_name} · 小微企业金融助手\n融资问答 · 发票合同核验 · 投诉 · 转人工")
+            # At the top, so a person is one tap away on a phone without scrolling.
+            human = gr.Button("转人工", elem_id="handover", size="sm", scale=0, min_width=80)
         waiting = gr.Markdown("", elem_id="handover-state")
         timer = gr.Timer(inbox.POLL_S, active=False)
         chat = gr.Chatbot(elem_id="chat", height="60vh", label="对话", buttons=["copy"],
@@ -147,7 +158,6 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
             send_btn = gr.Button("发送", variant="primary", scale=1, elem_id="send")
         with gr.Row():
             up = gr.UploadButton("上传发票/合同", file_types=["image", ".pdf"], type="filepath", elem_id="upload")
-            human = gr.Button("转人工", elem_id="handover")
         annotated = gr.Image(label="标注结果", visible=False, elem_id="annotated", interactive=False)
         checks = gr.HTML(elem_id="checks")
         outputs = [box, chat, state, *quick, waiting, timer]
@@ -159,6 +169,7 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
             button.click(send, [button, chat, state], outputs)
         human.click(lambda h, st: send("转人工", h, st), [chat, state], outputs)
         up.upload(upload, [up, chat, state], [chat, state, annotated, checks, *quick])
+        chat.clear(start_over, [state], [state, waiting, timer, *quick])
     return blocks
 
 
