@@ -169,6 +169,22 @@ def step_faults(opts: Options) -> dict[str, Any]:
     return found or {"skipped": "no fault results; run `python -m eval.faults.run` or `eval all --faults`"}
 
 
+def step_ocr_photos(opts: Options) -> dict[str, Any]:
+    """Phone photos vs flat scans and the 数电票 files (``python -m eval.ocr.bench``), a few minutes.
+
+    Run in its own process, as the benchmark does for each engine: onnxruntime's threads and a fork
+    do not mix. More engines: ``python -m eval.ocr.bench --engines rapidocr,ppocrv5``.
+    """
+    import subprocess
+    import sys
+
+    out = opts.out / "ocr-bench"
+    flat = "30" if opts.quick else "60"  # the flat set too, so photo and flat stand side by side per field
+    subprocess.run([sys.executable, "-m", "eval.ocr.bench", "--out", str(out), "--engines", "rapidocr",
+                    "--flat", flat, "--timed", "12"], check=True, capture_output=True, text=True)
+    return json.loads((out / "bench.json").read_text(encoding="utf-8"))
+
+
 def step_security(opts: Options) -> dict[str, Any]:
     """The penetration test's attacks (issue 13) against a real server; about a minute."""
     from eval.security.attack import RESULTS as SECURITY
@@ -183,7 +199,8 @@ def step_security(opts: Options) -> dict[str, Any]:
 STEPS: list[tuple[str, str, Callable[[Options], dict[str, Any]]]] = [
     ("kb", "knowledge base", step_kb), ("llm", "LLM (scripted)", step_llm), ("routing", "routing", step_routing),
     ("dialogues", "dialogue tests", step_dialogues), ("turns", "turn latency", step_turns),
-    ("bench_kb", "KB benchmark", step_bench_kb), ("ocr", "OCR", step_ocr), ("load", "load", step_load),
+    ("bench_kb", "KB benchmark", step_bench_kb), ("ocr", "OCR", step_ocr),
+    ("ocr_photos", "OCR photos and e-invoices", step_ocr_photos), ("load", "load", step_load),
     ("faults", "faults", step_faults), ("security", "security attacks", step_security),
 ]
 

@@ -89,6 +89,7 @@ def _blocks(data: dict[str, Any], previous: dict[str, Any] | None, images: dict[
         b.append(("img", (images["ocr_fields"], "OCR accuracy per field")))
     b += _section_load(data.get("load") or {}, images)
     b += _section_faults(data.get("faults") or {})
+    b += _section_ocr_photos(data.get("ocr_photos") or {})
     b += _section_security(data.get("security") or {})
     b += [("h2", "Channels"), ("p", "WeChat reply time under a slow answer is asserted (< 5 s, answer delivered "
                                     "later) by tests/ui/test_wechat.py; duplicate retries across workers are the "
@@ -166,6 +167,24 @@ def _section_faults(faults: dict[str, Any]) -> list[Block]:
         "client_errors", "recovery_s", "upload_statuses", "error", "ticket", "p95_ms", "stored_not_once")})[:200],
              fmt(_nothing_lost(r))] for name, r in faults.items()]
     return [("h2", "Fault tests"), ("table", (["fault", "passed", "when", "details", "nothing lost"], rows))]
+
+
+def _section_ocr_photos(bench: dict[str, Any]) -> list[Block]:
+    engines = bench.get("engines")
+    if not engines:
+        return [("h2", "OCR: phone photos"), ("p", str(bench.get("error") or "not run"))]
+    keys = ("field_accuracy", "defect_recall", "false_alarm_rate", "qr_decode_rate", "pipeline_s_p95", "time_ratio")
+    rows = [[f"{name} / {kind}", *[fmt((run.get("summary") or {}).get(k)) for k in keys]]
+            for name, sets in engines.items() for kind, run in sets.items() if isinstance(run, dict)]
+    columns = sorted({c for per in bench.get("per_field_accuracy", {}).values() for c in per})
+    fields = [[name, *[fmt(per.get(c)) for c in columns]] for name, per in bench.get("per_field_accuracy", {}).items()]
+    einvoice = bench.get("einvoice") or {}
+    return [("h2", "OCR: phone photos vs flat scans, per engine (python -m eval.ocr.bench)"),
+            ("table", (["engine / set", *keys], rows)),
+            ("table", (["field", *columns], fields)),
+            ("p", f"数电票 XML/OFD: {einvoice.get('files')} files, field accuracy "
+                  f"{fmt(einvoice.get('field_accuracy'))}, {fmt(einvoice.get('ms_mean'))} ms mean, "
+                  f"{fmt(einvoice.get('ms_max'))} ms at most")]
 
 
 def _section_security(security: dict[str, Any]) -> list[Block]:

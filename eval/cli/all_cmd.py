@@ -26,8 +26,8 @@ def eval_all(
     faults: Annotated[bool, typer.Option("--faults", help="Run the fault programs (root; restarts the local "
                                          "PostgreSQL). Without it their last results are included.")] = False,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only these steps (repeatable): kb, llm, "
-                                                   "routing, dialogues, turns, bench_kb, ocr, load, faults, "
-                                                   "security.")] = None,
+                                                   "routing, dialogues, turns, bench_kb, ocr, ocr_photos, load, "
+                                                   "faults, security.")] = None,
 ) -> int:
     """Run every evaluation and benchmark; write report.md, report.html, report.json and plots to OUT."""
     from eval.report import STEPS, Options, build

@@ -156,3 +156,43 @@ def test_on_a_phone_a_person_is_one_tap_away(server: Server, browser: object) ->
     box = page.locator("#handover").bounding_box()
     assert box is not None and box["y"] + box["height"] <= PHONE["height"], "转人工 without scrolling"
     page.close()
+
+
+# Accessibility, measured by axe-core (the engine, shipped in axe-playwright-python): the widget on a
+# phone and the console on a laptop have no serious or critical violations (WCAG AA contrast, names
+# for every control).
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright")
+BLOCKING = ("serious", "critical")
+
+
+def blocking_violations(page: object) -> list[str]:
+    results = axe_sync.Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
+            for v in results.response["violations"] if v.get("impact") in BLOCKING]
+
+
+def test_the_widget_on_a_phone_has_no_serious_accessibility_violations(server: Server, browser: object) -> None:
+    page = browser.new_page(viewport=PHONE, locale="zh-CN")  # type: ignore[attr-defined]
+    page.set_default_timeout(60_000)
+    page.goto(server.url + "/widget/")
+    page.locator("#msg textarea").fill("科技贷最多能贷多少？")
+    page.locator("#send").click()
+    page.locator("#chat").get_by_text("1000万元").first.wait_for()
+    assert blocking_violations(page) == []
+    page.close()
+
+
+def test_the_console_has_no_serious_accessibility_violations(server: Server, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")  # type: ignore[attr-defined]
+    page.set_default_timeout(30_000)
+    page.goto(server.url + "/console/login")
+    assert blocking_violations(page) == []
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", PASSWORDS["alice"])
+    page.click("#login")
+    page.locator("#leads").wait_for()
+    assert blocking_violations(page) == []
+    for view in ("/console/complaints", "/console/dashboard"):
+        page.goto(server.url + view)
+        assert blocking_violations(page) == [], view
+    page.close()
