@@ -35,6 +35,7 @@ from assistant.staff_accounts import add_staff
 from assistant.store.db import make_engine, session_factory
 from assistant.store.models import Conversation, Message
 from eval.load.server import ROOT, Service, pg_database, scratch_dir
+from eval.sse import SseParser
 
 RESULTS = Path(__file__).resolve().parents[1] / "results" / "handover_load.json"
 
@@ -94,22 +95,17 @@ class Client(threading.Thread):
                 with httpx.Client(timeout=httpx.Timeout(10, read=60)) as http, http.stream(
                         "GET", f"{self.url}/api/chat/{self.session_id}/events",
                         headers={"Last-Event-ID": str(last)}) as response:
-                    data, event = "", ""
+                    parser = SseParser()
                     for line in response.iter_lines():
                         if self.done.is_set():
                             return
-                        if line.startswith("event: "):
-                            event = line[7:]
-                        elif line.startswith("data: "):
-                            data = line[6:]
-                        elif line == "" and data:
-                            if event == "message":
-                                message = json.loads(data)
-                                if message["id"] in self.received:
-                                    self.duplicate_events += 1
-                                self.received[message["id"]] = (time.monotonic(), message)
-                                last = max(last, message["id"])
-                            data, event = "", ""
+                        got = parser.feed(line)
+                        if got is not None and got[0] == "message":
+                            message = got[1]
+                            if message["id"] in self.received:
+                                self.duplicate_events += 1
+                            self.received[message["id"]] = (time.monotonic(), message)
+                            last = max(last, message["id"])
             except httpx.HTTPError:
                 self.reconnects += 1
                 time.sleep(0.5)  # the worker died: reconnect, resuming after the last id seen

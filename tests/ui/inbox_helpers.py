@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
+from eval.sse import SseParser
 
 # Tuesday 1 December 2026, 10:00 Shanghai: the bank is open (tests never depend on the wall clock).
 OPEN_BASE = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -43,21 +44,15 @@ class EventReader:
 
     def _run(self) -> None:
         with httpx.Client(timeout=httpx.Timeout(30, read=60)) as client, client.stream("GET", self.url) as response:
-            event, data = "", ""
+            parser = SseParser()
             for line in response.iter_lines():
                 if self._stop.is_set():
                     return
-                if line.startswith("event: "):
-                    event = line[7:]
-                elif line.startswith("data: "):
-                    data = line[6:]
-                elif line == "" and data:
-                    payload = json.loads(data)
-                    if event == "message":
-                        self.messages.append((time.monotonic(), payload))
-                    elif event == "handover":
-                        self.states.append(payload)
-                    event, data = "", ""
+                got = parser.feed(line)
+                if got is not None and got[0] == "message":
+                    self.messages.append((time.monotonic(), got[1]))
+                elif got is not None and got[0] == "handover":
+                    self.states.append(got[1])
 
     def wait_for(self, predicate: Any, timeout: float = 10) -> tuple[float, dict[str, Any]]:
         deadline = time.monotonic() + timeout
