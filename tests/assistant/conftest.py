@@ -7,13 +7,11 @@ in a fresh schema that is dropped afterwards, because other runs share that data
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from assistant.answering.service import QuestionAnswerer, build_answerer
 from assistant.dialogue import DialogueManager
@@ -22,6 +20,7 @@ from assistant.store.db import make_engine, upgrade_schema
 from assistant.wiring import build_dialogue_manager
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
+from tests.pg_schema import migrated_schema
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "knowledge_base" / "demo"
 PG_URL = os.environ.get("SME_TEST_DATABASE_URL")
@@ -51,18 +50,9 @@ def database_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str
         yield url
         return
     assert PG_URL
-    schema = f"sme_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    upgrade_schema(url)
-    _covered.add("postgresql")
-    yield url
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with migrated_schema(PG_URL, "sme_test_") as url:
+        _covered.add("postgresql")
+        yield url
 
 
 @pytest.fixture

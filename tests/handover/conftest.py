@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.calendar.business import BusinessCalendar
@@ -19,6 +18,7 @@ from assistant.handover.availability import Policy
 from assistant.staff_accounts import StaffIdentity, add_staff
 from assistant.store.db import make_engine, session_factory, upgrade_schema
 from assistant.store.models import Conversation
+from tests.pg_schema import migrated_schema
 
 PG_URL = os.environ.get("SME_TEST_DATABASE_URL")
 DATABASES = ["sqlite", *(["postgresql"] if PG_URL else [])]
@@ -39,19 +39,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         engine.dispose()
         return
     assert PG_URL
-    schema = f"sme_handover_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    upgrade_schema(url)
-    engine = make_engine(url)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with migrated_schema(PG_URL, "sme_handover_") as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture
