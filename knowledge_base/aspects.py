@@ -159,5 +159,14 @@ class AspectVocabulary:
         return sorted(spans, key=lambda a: -max(e for _, e in spans[a]))
 
 
+def without_cues(text: str) -> str:
+    """``text`` with the general wording of every aspect blanked (利率多少, 最长几年, 要什么材料):
+    what is left names the things asked about."""
+    low = text.lower()
+    for pattern in _QUESTION_RE.values():
+        low = pattern.sub(lambda m: " " * len(m.group(0)), low)
+    return low
+
+
 def _inside(start: int, end: int, aspect: str, every: list[tuple[int, int, str]]) -> bool:
     return any(a != aspect and s <= start and end <= e and (e - s) > (end - start) for s, e, a in every)

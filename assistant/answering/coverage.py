@@ -6,6 +6,10 @@ questions:
 * ``uncovered_topics``: banking and legal topics next to SME lending (公积金, 定期存款, LPR, 房贷,
   起诉…) that clients bring to a bank's assistant. A topic counts only when the knowledge base
   never mentions it, so a bank whose handbook does cover deposits answers deposit questions.
+* ``unasked_focus``: the things a question asks about (the nouns of its asking clauses, aspect
+  wording and product names set aside) that the knowledge base never mentions: 权重, 网址, 名单,
+  个体工商户. Asked about a product, "the product's nearest section" would be an answer to
+  another question.
 * ``unknown_share``: how much of a question's content (its nouns, by weight) the knowledge base
   never uses. When nothing else anchors the question (no product, no FAQ, no section), a large
   share means the nearest passage would be an answer to another question.
@@ -19,6 +23,7 @@ from functools import cached_property
 import jieba.posseg as pseg
 import numpy as np
 
+from knowledge_base.aspects import without_cues
 from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.tokenize import STOPWORDS
 
@@ -35,6 +40,15 @@ _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]")
+# What makes a clause the asking one (the rest of a long message is the client's situation).
+_ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项)|哪|什么|啥|怎么|怎样|如何|是否"
+                     r"|能不能|可不可以|有没有|要不要|是不是|谁|多久|多长")
+# Nouns of general Chinese that name nothing a document could be missing (东西, 区别, 情况).
+# 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
+_NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
+_GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办法 时候 地方 方面 方式 意思 这种 那种 人家 大家 "
+                           "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金".split())
 
 
 class CoverageCheck:
@@ -84,6 +98,42 @@ class CoverageCheck:
             return False
         top = np.argsort(-scores)[:5] if len(scores) <= 5 else np.argpartition(-scores, 4)[:5]
         return any(term in self.kb.chunks[int(i)].text.lower() for i in top if scores[i] > 0)
+
+    def unasked_focus(self, question: str) -> list[str]:
+        """Chinese nouns of the question's asking clauses that the knowledge base never uses.
+
+        ``question``: product names already blanked. Whole dictionary words only (no guessing at
+        unknown strings, which are mostly typos); a word built on a word the KB uses (评估价 on
+        评估) counts as known, since the documents speak of the thing."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        asking = [c for c in clauses if _ASKING.search(c)] or clauses[-1:]
+        out = []
+        for clause in asking:
+            for word, flag in pseg.cut(without_cues(clause), HMM=False):
+                word = word.strip()
+                if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in _GENERIC_NOUNS
+                        or not flag.startswith(_NOUN_TAGS) or _NOT_A_THING.fullmatch(word)):
+                    continue
+                # Asked for (哪些城市, 网址是多少, 什么口径) or a term of its own (个体工商户), not the
+                # client's setting (产品在医院卖得还可以).
+                asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
+                                  r"(多少|谁|什么|哪|吗|呢|啥|几)", clause)
+                if (asked or len(word) >= 3) and not self._known(word):
+                    out.append(word)
+        return list(dict.fromkeys(out))
+
+    def _known(self, word: str) -> bool:
+        glossary = set(self.kb.glossary.words())
+        if word in self._vocabulary or word in glossary:
+            return True
+        parts = [t for t in self.kb.tokenizer.tokens(word) if len(t) >= 2 and t != word]
+        if any(t in self._vocabulary or t in glossary for t in parts):
+            return True
+        return any(word in known for known in self._long_words)  # 税额 in 纳税额
+
+    @cached_property
+    def _long_words(self) -> list[str]:
+        return [w for w in self._vocabulary | set(self.kb.glossary.words()) if len(w) >= 3 and not w.isascii()]
 
     def unknown_share(self, question: str) -> float:
         """Weight of the question's nouns the knowledge base never uses, over all its content words."""

@@ -139,6 +139,9 @@ class ExtractiveComposer:
         if self.planner.subjects.products and not plan.subjects and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
+        if plan.subjects and (focus := self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text))):
+            # 发票贷的评分权重 / 供应链融资平台的网址: asked about a product, but about what its documents never say.
+            return Composition(self.messages.not_covered(lang, focus), False, [], "not_covered")
         parts = self.planner.sections_for(plan) if plan.aspects else []
         answered = {a for _, a, _ in parts}
         missing = [a for a in plan.aspects if a not in answered]
@@ -203,9 +206,10 @@ class ExtractiveComposer:
     def _answer(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
         lang = plan.lang
         hits = [h for _, _, h in parts]
-        if len(parts) == 1:
-            body = self.quote(hits[0], plan.text)
-            text = _cite_line(body, hits, lang)
+        if plan.docs_lang == "en":
+            text, hits = self._english(plan, hits)
+        elif len(parts) == 1:
+            text = _cite_line(self.quote(hits[0], plan.text), hits, lang)
         else:
             lines = [f"【{citation_label(h, brackets=False)}】{self.quote(h, plan.text)} [{n}]"
                      for n, h in enumerate(hits, 1)]
@@ -213,23 +217,31 @@ class ExtractiveComposer:
             text = "\n".join(intro + lines) + "\n" + sources_line(hits, lang)
         if plan.lang == "en" and plan.docs_lang == "zh":
             text += "\n" + self.messages.chinese_only(lang)
-        originals = self._originals(plan, parts) if plan.docs_lang == "en" else []
-        if originals:
-            text += "\n" + self.messages.chinese_original(lang) + " " + " ".join(
-                f"{self.quote(h, plan.text)} [{len(hits) + n}]" for n, h in enumerate(originals, 1))
-            text += "\n" + sources_line(originals, lang, list(range(len(hits) + 1, len(hits) + len(originals) + 1)))
-            hits = hits + originals
         if _DEMAND_RE.search(plan.text):
             text += "\n" + self.messages.no_guarantee(lang)
         elif _TERMS_RE.search(plan.text) or any(_TERMS_RE.search(h.chunk.text) for h in hits):
             text += "\n" + self.messages.compliance(lang)
         return Composition(text, True, hits)
 
-    def _originals(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> list[Hit]:
-        """The Chinese passages an English answer was taken from: the authoritative wording."""
-        kb = self.retriever.kb
-        ids = dict.fromkeys(self.planner.originals[h.index] for _, _, h in parts if h.index in self.planner.originals)
-        return [Hit(kb.chunks[i], 1.0, 1.0, index=i, match=1.0) for i in ids]
+    def _english(self, plan: Plan, hits: list[Hit]) -> tuple[str, list[Hit]]:
+        """An answer from the English edition: each passage, then the Chinese original it translates
+        (the authoritative wording) right below it, so the two are read, and cited, together."""
+        lines = ["According to the bank's documents:"]
+        cited: list[Hit] = []
+        for hit in hits:
+            cited.append(hit)
+            lines.append(f"【{citation_label(hit, brackets=False)}】{self.quote(hit, plan.text)} [{len(cited)}]")
+            original = self._original(hit)
+            if original is not None and all(h.index != original.index for h in cited):
+                cited.append(original)
+                lines.append(f"  {self.messages.chinese_original(plan.lang)} {self.quote(original, plan.text)}"
+                             f" [{len(cited)}]")
+        return "\n".join(lines) + "\n" + sources_line(cited, plan.lang), cited
+
+    def _original(self, hit: Hit) -> Hit | None:
+        """The Chinese passage an English one translates, when the editions are paired."""
+        i = self.planner.originals.get(hit.index)
+        return None if i is None else Hit(self.retriever.kb.chunks[i], 1.0, 1.0, index=i, match=1.0)
 
     def quote(self, hit: Hit, question: str) -> str:
         """The exact words of the passage that answer the question (lists stay lists)."""

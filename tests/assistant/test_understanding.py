@@ -78,6 +78,23 @@ def test_english_is_answered_from_the_english_edition_with_the_chinese_original(
     assert answer.citations[0]["source"] == "en/products/tech-loan.md"
     assert "3.45% to 4.80%" in answer.answer
     assert "Chinese original" in answer.answer and "3.45%至4.80%" in answer.answer
+    # Each English passage is followed, and cited, by the Chinese original it translates.
+    assert answer.citations[1]["source"] == "products/科技贷.md"
+    lines = answer.answer.splitlines()
+    english = next(n for n, line in enumerate(lines) if "3.45% to 4.80%" in line)
+    assert "3.45%至4.80%" in lines[english + 1]
+
+
+def test_asked_about_a_product_but_about_what_its_documents_never_say(answerer: QuestionAnswerer):
+    # The product is the bank's, but 权重 / 网址 / 工商户 are nowhere in its documents: no nearby section.
+    for question in ("发票贷额度测算里，开票稳定性和客户集中度各占多少权重", "供应链金融平台的网址是多少",
+                     "个体工商户能申请税金贷吗"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
+        assert not answer.citations
+    # The client's setting may name what the documents do not (医院); what is asked is answered.
+    answer = answerer.answer("我们的医疗器械产品在医院卖得不错，手上有发明专利，知识产权质押贷最多能贷多少？")
+    assert answer.grounded and "2000万元" in answer.answer
 
 
 def test_a_comparison_answers_both_products_on_the_same_aspect(answerer: QuestionAnswerer):
