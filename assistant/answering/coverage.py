@@ -117,7 +117,7 @@ class CoverageCheck:
                 # Asked for (哪些城市, 网址是多少, 什么口径) or a term of its own (个体工商户), not the
                 # client's setting (产品在医院卖得还可以).
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
-                                  r"(多少|谁|什么|哪|吗|呢|啥|几)", clause)
+                                  r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)", clause)
                 if (asked or len(word) >= 3) and not self._known(word):
                     out.append(word)
         return list(dict.fromkeys(out))

@@ -139,8 +139,8 @@ class ExtractiveComposer:
         if self.planner.subjects.products and not plan.subjects and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
-        if plan.subjects and (focus := self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text))):
-            # 发票贷的评分权重 / 供应链融资平台的网址: asked about a product, but about what its documents never say.
+        if focus := self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text)):
+            # 发票贷的评分权重 / 供应链融资平台的网址 / 西湖路支行: asked about what the documents never name.
             return Composition(self.messages.not_covered(lang, focus), False, [], "not_covered")
         parts = self.planner.sections_for(plan) if plan.aspects else []
         answered = {a for _, a, _ in parts}
