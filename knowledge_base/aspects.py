@@ -37,24 +37,27 @@ _HEADINGS: dict[str, str] = {
 _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少|[借贷拿融给配批贴]多少|最高(能|可以)?[借贷批]?多少|上限|比例"
-              r"|抵押率|质押率|金额的?多少|how much|amount|limit|up to|maximum|borrow|what percentage|how many times",
-    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|interest|\brates?\b|apr|pricing|how expensive",
-    "term": r"期限|(借|贷|用|分)(多久|几年|多长)|最长(能|可以)?(借|贷|用|分)?(多久|几年|多长|几个月)|几年还"
+              r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
+              r"|how much|amount|limit|up to|maximum|borrow|what percentage|how many times",
+    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|\d+\.\d+%|interest|\brates?\b|apr|pricing|how expensive",
+    "term": r"期限|(借|贷|用|分)(多久|几年|多长)|最长.{0,4}?(多久|几年|多长|几个月)|几年还|多久的(票|贷款)"
             r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
             r"|how long (is|are) the (loan|term)",
     "materials": r"材料|资料|准备(什么|哪些|啥)|提交(什么|哪些|啥)|带(什么|哪些|啥)|证件|手续"
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)吗|能不能(申请|办|做|贷)|有没有戏|没戏"
-                   r"|还能.{0,6}(贷|借|申请|办)|eligib|qualif|requirement|who can apply"
+                   r"|还能.{0,6}(贷|借|申请|办)|行不行|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
     "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
     "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还"
+                 r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季"
                  r"|repay|pay (it |the loan )?back|early|prepay"
                  r"|instal+ments?",
     "process": r"流程|步骤|怎么(申请|办|弄)|如何(申请|办理)|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"
+               r"|多长时间|到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
                r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"
                r"|working days|turnaround|approval time",
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,8}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,10}(钱|费)"

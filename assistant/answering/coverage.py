@@ -23,6 +23,7 @@ from functools import cached_property
 import jieba.posseg as pseg
 import numpy as np
 
+from assistant.answering.guard import asking_clauses
 from knowledge_base.aspects import without_cues
 from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.tokenize import STOPWORDS
@@ -40,15 +41,10 @@ _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
-_CLAUSE = re.compile(r"[，,。？?！!；;\n]")
-# What makes a clause the asking one (the rest of a long message is the client's situation).
-_ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项)|哪|什么|啥|怎么|怎样|如何|是否"
-                     r"|能不能|可不可以|有没有|要不要|是不是|谁|多久|多长")
-# Nouns of general Chinese that name nothing a document could be missing (东西, 区别, 情况).
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
 _GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办法 时候 地方 方面 方式 意思 这种 那种 人家 大家 "
-                           "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金".split())
+                           "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金 名字 名称".split())
 
 
 class CoverageCheck:
@@ -105,10 +101,8 @@ class CoverageCheck:
         ``question``: product names already blanked. Whole dictionary words only (no guessing at
         unknown strings, which are mostly typos); a word built on a word the KB uses (评估价 on
         评估) counts as known, since the documents speak of the thing."""
-        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
-        asking = [c for c in clauses if _ASKING.search(c)] or clauses[-1:]
         out = []
-        for clause in asking:
+        for clause in asking_clauses(question):
             for word, flag in pseg.cut(without_cues(clause), HMM=False):
                 word = word.strip()
                 if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in _GENERIC_NOUNS

@@ -47,15 +47,36 @@ _CHITCHAT = re.compile(
 # (额度, 利率) happens to match the handbook. Banks extend this list for their own deployment.
 _OFF_TOPIC = re.compile(
     r"信用卡|比特币|虚拟币|数字货币|彩票|汇率|外汇|黄金价格|天气|电影|菜谱|吃什么药|看病"
-    r"|(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商|北京|上海|宁波|江苏"
-    r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
     r"|\b(bitcoin|crypto|weather|restaurant|movie|credit card)\b",
     re.IGNORECASE,
 )
+# Another bank is off topic when it is what the client asks about (工商银行的科技贷利率是多少), not
+# when it is part of their story (老板在别的银行贷过款都按时还了，你们的科技贷多久能批).
+_OTHER_BANK = re.compile(
+    r"(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商|北京|上海|宁波|江苏"
+    r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
+)
+_CLAUSE = re.compile(r"[，,。？?！!；;\n]")
+_STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|上次")
+# What makes a clause the asking one; the other clauses of a long message are the client's situation.
+_ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项)|哪|什么|啥|怎么|怎样|如何|是否"
+                     r"|能不能|可不可以|有没有|要不要|是不是|谁|多久|多长|行不行")
+
+
+def asking_clauses(text: str) -> list[str]:
+    """The clauses of a message that ask something (the last clause when none does)."""
+    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
+    return [c for c in clauses if _ASKING.search(c)] or clauses[-1:]
 # Investment talk is off topic unless the client asks about a loan in the same breath
 # (贷款能拿去炒股吗？ is a question about the permitted use of a loan).
 _INVESTING = re.compile(r"炒股|股票|基金定投|买基金|理财产品|\bstocks?\b", re.IGNORECASE)
 _LOAN_WORDS = re.compile(r"贷|借|融资|额度|利率|还款|loan|borrow", re.IGNORECASE)
+
+
+def _asks_about_another_bank(text: str) -> bool:
+    """Another bank named anywhere but in the client's own history (在别的银行贷过款, 之前在工行…)."""
+    clauses = [c for c in _CLAUSE.split(text) if _OTHER_BANK.search(c)]
+    return any(not _STORY.search(c) for c in clauses)
 
 
 def classify_scope(text: str) -> Scope | None:
@@ -64,7 +85,8 @@ def classify_scope(text: str) -> Scope | None:
         return "fraud"
     if _INJECTION.search(stripped):
         return "injection"
-    if _OFF_TOPIC.search(stripped) or (_INVESTING.search(stripped) and not _LOAN_WORDS.search(stripped)):
+    if (_OFF_TOPIC.search(stripped) or _asks_about_another_bank(stripped)
+            or (_INVESTING.search(stripped) and not _LOAN_WORDS.search(stripped))):
         return "chitchat"
     if _GREETING.match(stripped):
         return "greeting"
