@@ -38,7 +38,8 @@ _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少|[借贷拿融给配批贴]多少|最高(能|可以)?[借贷批]?多少|上限|比例"
               r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
-              r"|how much|amount|limit|up to|maximum|borrow|what percentage|how many times",
+              r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how big|how much|amount|limit|up to|maximum|borrow"
+              r"|what percentage|how many times",
     "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|\d+\.\d+%|interest|\brates?\b|apr|pricing|how expensive",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长)|最长.{0,4}?(多久|几年|多长|几个月)|几年还|多久的(票|贷款)"
             r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
@@ -47,7 +48,8 @@ _QUESTIONS: dict[str, str] = {
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)吗|能不能(申请|办|做|贷)|有没有戏|没戏"
-                   r"|还能.{0,6}(贷|借|申请|办)|行不行|eligib|qualif|requirement|who can apply"
+                   r"|还能.{0,6}(贷|借|申请|办)|行不行|最少要|至少要|minimum|at least"
+                   r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
     "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
@@ -63,7 +65,8 @@ _QUESTIONS: dict[str, str] = {
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,8}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,10}(钱|费)"
             r"|fees?\b|charges?|costs?\b|commission",
     "channel": r"电话|热线|客服|网点|柜台|营业时间|几点|周六|周末|公众号|手机银行|网银|线上|网上|客户经理|当面"
-               r"|hotline|phone|\bcall\b|branch|opening hours|online|relationship manager|contact|\bvisit\b|weekend"
+               r"|真人|人工|hotline|phone|\bcall\b|real person|live agent|talk to (a|someone|somebody)"
+               r"|branch|opening hours|online|relationship manager|contact|\bvisit\b|weekend"
                r"|saturday",
     "complaint": r"投诉|不满意|有意见|给个?说法|complain",
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"

@@ -24,6 +24,7 @@ MAX_PARTS = 5
 UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
 FAQ_BESIDE_SECTIONS = 0.35
 QUOTE_WHOLE_CHARS = 240
+QUOTE_WHOLE_LIST_CHARS = 700
 MAX_QUOTE_CHARS = 260
 # A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
 _DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
@@ -252,7 +253,9 @@ class ExtractiveComposer:
         sentences, dropped = without_instructions(split_sentences(chunk.text))
         if dropped:
             log.warning("not quoting %d instruction-like sentence(s) of %s", dropped, chunk.source)
-        if chunk.kind == "faq" or len(chunk.text) <= QUOTE_WHOLE_CHARS:
+        # A list (the materials to bring) is quoted whole: half a list reads as the whole of it.
+        whole = QUOTE_WHOLE_LIST_CHARS if _LIST_ITEM.search(chunk.text) or "\n-" in chunk.text else QUOTE_WHOLE_CHARS
+        if chunk.kind == "faq" or len(chunk.text) <= whole:
             return "".join(sentences) if dropped else chunk.text
         kb = self.retriever.kb
         wanted = set(kb.tokenizer.tokens(question)) | {t for term in kb.glossary.expansions(question)

@@ -16,6 +16,7 @@ from assistant.answering.language import Language
 from knowledge_base.aspects import PRODUCT_ASPECTS, AspectVocabulary, heading_aspects, section_aspect
 from knowledge_base.pinyin import PinyinMatcher
 from knowledge_base.retrieval import Hit, RetrievalPipeline
+from knowledge_base.spelling import SpellingCorrector
 from knowledge_base.subjects import SubjectFinder
 
 MAX_SUBJECTS = 4
@@ -57,6 +58,7 @@ class Planner:
         key_terms.update(w for w in kb.glossary.words() if len(w) >= 2)
         # Only the domain's key terms are targets: in a large vocabulary homophones abound.
         self.pinyin = PinyinMatcher(key_terms, (), set(kb.idf))
+        self.spelling = SpellingCorrector([*kb.idf, *(c.title + " " + c.section + " " + c.text for c in kb.chunks)])
         # Which chunks answer which aspect of which document (a section may span chunks).
         self.sections: dict[tuple[str, str], list[int]] = {}
         self.faqs: list[int] = []
@@ -117,7 +119,7 @@ class Planner:
 
     # Understanding ------------------------------------------------------------------------
     def plan(self, question: str, lang: Language, history: list[str] | None = None) -> Plan:
-        text = self.pinyin.correct(question)
+        text = self.spelling.correct(self.pinyin.correct(question))
         docs_lang = "en" if lang == "en" and self.subjects.sources_in("en") else "zh"
         plan = Plan(question, text, lang, docs_lang)
         plan.subjects = self.subjects.named(text)

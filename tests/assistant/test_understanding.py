@@ -115,3 +115,9 @@ def test_two_aspects_are_both_answered_and_only_the_passages_used_are_cited(answ
 def test_a_list_in_the_source_stays_a_list(answerer: QuestionAnswerer):
     answer = answerer.answer("票据贴现需要准备哪些材料？")
     assert "\n- " in answer.answer
+
+
+def test_english_typos_and_shorthand_still_find_the_section(answerer: QuestionAnswerer):
+    answer = answerer.answer("wats the mortage LTV if we pledge a factory bulding?")
+    assert answer.grounded and answer.language == "en"
+    assert "60% for commercial property and industrial buildings" in answer.answer
