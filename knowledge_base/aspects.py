@@ -59,7 +59,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|instal+ments?",
     "process": r"流程|步骤|怎么(申请|办|弄)|如何(申请|办理)|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"
-               r"|多长时间|到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
+               r"|(?<![借贷用])多长时间|到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
                r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"
                r"|working days|turnaround|approval time",
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,8}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,10}(钱|费)"

@@ -40,6 +40,12 @@ _PRODUCT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(贷(?!款)|融资|租赁|�
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请"
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
+# Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
+# that names some, not by one that says such firms exist.
+_NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
+                     r"|哪些(城市|地区|机构|公司|银行)|which (firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)"
+                     r"|regions?)|who is|list of", re.I)
+_NAME_TAGS = ("nr", "ns", "nt")
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
@@ -128,6 +134,20 @@ class CoverageCheck:
     @cached_property
     def _long_words(self) -> list[str]:
         return [w for w in self._vocabulary | set(self.kb.glossary.words()) if len(w) >= 3 and not w.isascii()]
+
+    def asks_for_names(self, question: str) -> bool:
+        return any(_NAMING.search(c) for c in asking_clauses(question))
+
+    def names_any(self, passages: list[str], own: set[str]) -> bool:
+        """Whether a passage names a person, place or organisation other than ``own`` (the bank,
+        its products): what a question asking for names needs."""
+        for text in passages:
+            if re.search(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b", text):
+                return True
+            for word, flag in pseg.cut(text):
+                if flag in _NAME_TAGS and len(word) >= 2 and not any(word in o or o in word for o in own):
+                    return True
+        return False
 
     def unknown_share(self, question: str) -> float:
         """Weight of the question's nouns the knowledge base never uses, over all its content words."""

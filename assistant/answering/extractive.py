@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from assistant.answering.coverage import CoverageCheck
 from assistant.answering.guard import without_instructions
@@ -169,7 +170,17 @@ class ExtractiveComposer:
             parts = self._retrieved(plan)
             if parts is None:
                 return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
+        if self.coverage.asks_for_names(plan.question) and not self.coverage.names_any(
+                [h.chunk.text for _, _, h in parts], self._own_names):
+            # 合作的评估机构是哪几家: the documents say there are such firms, not which.
+            return Composition(self.messages.not_covered(lang, []), False, [], "not_covered")
         return self._answer(plan, parts)
+
+    @cached_property
+    def _own_names(self) -> set[str]:
+        """The bank's own name and its documents' titles: naming these names no one else."""
+        titles = {c.title for c in self.retriever.kb.chunks}
+        return titles | {self.messages.bank_name} | set(self.planner.subjects.products)
 
     def _retrieved(self, plan: Plan) -> list[tuple[str, str, Hit]] | None:
         """No section answers the plan directly: the passages retrieval finds, or None (abstain)."""
