@@ -100,7 +100,7 @@ def slot_label(slot: str, flow: str | None = None) -> str:
         for step in spec.steps:
             if step.slot == slot:
                 return step.label.zh
-    return {"reference": "线索编号"}.get(slot, slot)
+    return {"reference": "线索编号", "flow": "办理事项", "ticket_number": "工单号"}.get(slot, slot)
 
 
 _WAN, _YI, _CENT = Decimal(10**4), Decimal(10**8), Decimal("0.01")
@@ -139,6 +139,8 @@ def value_label(slot: str, value: Any, flow: str | None = None) -> str:
         return "、".join(ENTERPRISE_LABELS[v][0] if v in ENTERPRISE_LABELS else str(v) for v in value) or "无"
     if slot == "reference":
         return str(value)
+    if slot == "flow" and value in _flows():
+        return _flows()[value].title.zh
     if slot == "years_trading":
         return f"{Decimal(str(value)).normalize():f}年"
     if slot == "term_months":

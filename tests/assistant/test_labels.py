@@ -63,3 +63,8 @@ def test_complaint_slots_checks_fields_outcomes_and_events_have_chinese_names() 
 def test_a_slot_is_named_as_its_own_flow_names_it() -> None:
     assert labels.slot_label("amount", "lead") == "融资金额"
     assert labels.slot_label("amount", "complaint") == "涉及金额"
+
+
+def test_the_facts_handed_over_to_a_person_name_their_flow() -> None:
+    assert labels.slot_label("flow") == "办理事项" and labels.value_label("flow", "complaint") == "投诉登记"
+    assert labels.value_label("amount", "300万元", "lead") == "300万元"  # already written for people: kept
