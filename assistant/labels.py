@@ -141,6 +141,8 @@ def value_label(slot: str, value: Any, flow: str | None = None) -> str:
         return str(value)
     if slot == "flow" and value in _flows():
         return _flows()[value].title.zh
+    if slot == "amount_to_revenue":  # the scorecard's ratio of the amount asked to last year's revenue
+        return f"{(Decimal(str(value)) * 100).quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
     if slot == "years_trading":
         return f"{Decimal(str(value)).normalize():f}年"
     if slot == "term_months":
@@ -162,6 +164,13 @@ def facts(slots: dict[str, Any], flow: str | None = None) -> list[tuple[str, str
 def label(table: dict[str, str], code: str | None) -> str:
     """A code from one of the tables above; an unknown code is shown as it is."""
     return "—" if code is None else table.get(code, code)
+
+
+def actor(who: str | None) -> str:
+    """Who did it, as the audit log writes it: ``bot`` → 助手, ``staff:alice`` → alice, ``system`` → 系统."""
+    if not who:
+        return "—"
+    return {"bot": "助手", "system": "系统", "client": "客户"}.get(who, who.removeprefix("staff:"))
 
 
 def field_value(name: str, value: Any) -> str:

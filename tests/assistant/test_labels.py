@@ -68,3 +68,8 @@ def test_a_slot_is_named_as_its_own_flow_names_it() -> None:
 def test_the_facts_handed_over_to_a_person_name_their_flow() -> None:
     assert labels.slot_label("flow") == "办理事项" and labels.value_label("flow", "complaint") == "投诉登记"
     assert labels.value_label("amount", "300万元", "lead") == "300万元"  # already written for people: kept
+
+
+def test_the_scorecard_ratio_reads_as_a_percentage_and_actors_by_name() -> None:
+    assert labels.value_label("amount_to_revenue", 0.15, "lead") == "15%"
+    assert labels.actor("bot") == "助手" and labels.actor("staff:alice") == "alice"

@@ -39,6 +39,7 @@ templates.filters.update(
     slot=lambda name, flow=None: labels.slot_label(name, flow),
     slot_value=lambda value, name, flow=None: labels.value_label(name, value, flow),
     check=labels.check_name,
+    actor=labels.actor,
     field=lambda name: labels.label(labels.FIELDS, name),
     field_value=lambda value, name: labels.field_value(name, value),
 )
