@@ -233,7 +233,7 @@ def record_call(db: Session, staff: StaffIdentity, lead_id: int, outcome: str, n
     lead = _get_lead(db, lead_id)
     _may_work(lead, staff)
     if lead.status in ("qualified", "rejected"):
-        raise Conflict(f"线索已{_cn(lead.status)}，不能再登记通话结果")
+        raise Conflict(f"线索状态为{_cn(lead.status)}，不能再登记通话结果")
     note = (note or "").strip()[:1000]
     lead.call_outcome, lead.call_note, lead.called_at = outcome, note or None, now
     before = lead.status

@@ -130,3 +130,13 @@ def test_the_complaint_view_carries_what_the_client_said(
         assert (view.occurred_on, view.amount, view.business_channel, view.business_type, view.fee_type,
                 view.request) == ("2026-11-27", "200.00", "online", "account", "annual", "退还费用")
         db.rollback()
+
+
+def test_no_call_is_recorded_on_a_decided_lead(
+        sessions: sessionmaker[Session], actions: FlowActions, agent: StaffIdentity) -> None:
+    lead_id = _lead(sessions, actions)
+    with sessions.begin() as db:
+        review.claim_lead(db, agent, lead_id, NOW)
+        review.decide_lead(db, agent, lead_id, "qualified", "资料齐全，转授信审批", NOW)
+    with pytest.raises(review.Conflict, match=r"^线索状态为合格，不能再登记通话结果$"), sessions.begin() as db:
+        review.record_call(db, agent, lead_id, "no_answer", "", NOW)
