@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from assistant.dialogue.repository import aware, transcript
 from assistant.errors import UserError
+from assistant.labels import CALL_OUTCOMES
+from assistant.labels import LEAD_STATUSES as LEAD_STATUS_CN
 from assistant.masking import mask, sees_unmasked
 from assistant.staff_accounts import StaffIdentity
 from assistant.staff_views import AuditEntry, DocumentView, LeadAction, LeadDetail, LeadRow, TranscriptLine
@@ -23,6 +25,7 @@ from assistant.store.models import AuditLog, Document, Lead, StaffUser
 TIERS = ("hot", "warm", "nurture", "self_service")
 LEAD_STATUSES = ("new", "assigned", "contacted", "qualified", "rejected")
 OPEN_LEAD = ("new", "assigned")  # the SLA is about the first call, so contacted leads are no longer due
+CONNECTED = ("connected_interested", "connected_not_interested")  # a call that reached the client
 DUE_SOON = timedelta(hours=2)
 
 
@@ -81,7 +84,8 @@ def lead_claimed(lead: Lead, staff: StaffIdentity) -> bool:
 def _lead_row(lead: Lead, names: dict[int, str], now: datetime) -> dict[str, Any]:
     due = aware(lead.sla_due_at) if lead.sla_due_at else None
     return {
-        "id": lead.id, "company": lead.company, "contact_name": lead.contact_name, "mobile": lead.mobile,
+        "id": lead.id, "reference": lead.reference, "company": lead.company, "contact_name": lead.contact_name,
+        "mobile": lead.mobile,
         "credit_code": lead.credit_code, "amount": f"{lead.amount:.2f}" if lead.amount is not None else None,
         "tier": lead.tier, "score": lead.score, "status": lead.status, "channel": lead.channel,
         "assignee": names.get(lead.assignee_id) if lead.assignee_id else None,
@@ -91,8 +95,10 @@ def _lead_row(lead: Lead, names: dict[int, str], now: datetime) -> dict[str, Any
 
 
 def list_leads(db: Session, staff: StaffIdentity, now: datetime, tier: str | None = None,
-               status: str | None = None, sla: str | None = None, limit: int = 200) -> list[LeadRow]:
-    """The review queue, most urgent first; ``sla`` is ``overdue``, ``due_soon`` or ``ok``."""
+               status: str | None = None, sla: str | None = None, reference: str | None = None,
+               limit: int = 200) -> list[LeadRow]:
+    """The review queue, most urgent first; ``sla`` is ``overdue``, ``due_soon`` or ``ok``;
+    ``reference`` finds the lead whose number contains it (the whole XS-… or its last digits)."""
     if tier and tier not in TIERS:
         raise ReviewError(f"未知的线索等级：{tier}")
     if status and status not in LEAD_STATUSES:
@@ -104,6 +110,9 @@ def list_leads(db: Session, staff: StaffIdentity, now: datetime, tier: str | Non
         query = query.where(Lead.tier == tier)
     if status:
         query = query.where(Lead.status == status)
+    if reference and reference.strip():
+        wanted = reference.strip().upper().replace("%", "").replace("_", "")[:32]
+        query = query.where(Lead.reference.like(f"%{wanted}%"))
     if sla:
         query = query.where(Lead.status.in_(OPEN_LEAD), Lead.sla_due_at.is_not(None))
         if sla == "overdue":
@@ -116,7 +125,8 @@ def list_leads(db: Session, staff: StaffIdentity, now: datetime, tier: str | Non
     names = usernames(db, {lead.assignee_id for lead in leads})
     rows = [mask(LeadRow(**_lead_row(lead, names, now)), staff.role, lead_claimed(lead, staff)) for lead in leads]
     audit(db, staff, "leads_listed", "lead", "*", now, ids=[lead.id for lead in leads],
-          unmasked=[r.id for r in rows if not r.masked], filters={"tier": tier, "status": status, "sla": sla})
+          unmasked=[r.id for r in rows if not r.masked], filters={"tier": tier, "status": status, "sla": sla,
+                                                             "reference": reference})
     return rows
 
 
@@ -139,10 +149,15 @@ def lead_detail(db: Session, staff: StaffIdentity, lead_id: int, now: datetime) 
     view = LeadDetail(**_lead_row(lead, usernames(db, {lead.assignee_id}), now), slots=dict(lead.slots or {}),
                       score_breakdown=dict(lead.score_breakdown or {}), knocked_out=lead.knocked_out,
                       products=list(lead.products or []), consent_at=iso(lead.consent_at),
+                      call_outcome=lead.call_outcome, call_note=lead.call_note, called_at=iso(lead.called_at),
                       transcript=conversation_of(db, lead.conversation_id),
                       documents=documents(db, lead.conversation_id), history=_history(db, "lead", str(lead.id)))
     audit(db, staff, "lead_viewed", "lead", str(lead.id), now, unmasked=sees_unmasked(staff.role, claimed))
     return mask(view, staff.role, claimed)
+
+
+def _cn(status: str) -> str:
+    return LEAD_STATUS_CN.get(status, status)
 
 
 def _may_work(lead: Lead, staff: StaffIdentity) -> None:
@@ -160,7 +175,7 @@ def claim_lead(db: Session, staff: StaffIdentity, lead_id: int, now: datetime) -
         owner = usernames(db, {lead.assignee_id}).get(lead.assignee_id, "?")
         raise Conflict(f"这条线索已由 {owner} 认领")
     if lead.status != "new":
-        raise Conflict(f"线索状态为 {lead.status}，不能认领")
+        raise Conflict(f"线索状态为{_cn(lead.status)}，不能认领")
     lead.assignee_id, lead.status = staff.id, "assigned"
     audit(db, staff, "lead_claimed", "lead", str(lead.id), now)
     return LeadAction(id=lead.id, status=lead.status, assignee=staff.username)
@@ -185,7 +200,7 @@ def mark_contacted(db: Session, staff: StaffIdentity, lead_id: int, now: datetim
     lead = _get_lead(db, lead_id)
     _may_work(lead, staff)
     if lead.status != "assigned":
-        raise Conflict(f"线索状态为 {lead.status}，不能标记为已联系")
+        raise Conflict(f"线索状态为{_cn(lead.status)}，不能标记为已联系")
     lead.status = "contacted"
     overdue = bool(lead.sla_due_at and aware(lead.sla_due_at) < now)
     audit(db, staff, "lead_contacted", "lead", str(lead.id), now, note=note[:500], after_sla=overdue)
@@ -196,14 +211,35 @@ def decide_lead(db: Session, staff: StaffIdentity, lead_id: int, decision: str, 
                 now: datetime) -> LeadAction:
     """Qualify or reject; a reason is mandatory either way, since it is what the next person reads."""
     if decision not in ("qualified", "rejected"):
-        raise ReviewError("结论必须是 qualified 或 rejected")
+        raise ReviewError("结论只能是合格或拒绝")
     reason = (reason or "").strip()
     if not reason:
         raise ReviewError("请填写原因")
     lead = _get_lead(db, lead_id)
     _may_work(lead, staff)
     if lead.status not in ("assigned", "contacted"):
-        raise Conflict(f"线索状态为 {lead.status}，不能再下结论")
+        raise Conflict(f"线索状态为{_cn(lead.status)}，不能再下结论")
     lead.status = decision
     audit(db, staff, f"lead_{decision}", "lead", str(lead.id), now, reason=reason[:1000])
     return LeadAction(id=lead.id, status=lead.status, reason=reason[:1000])
+
+
+def record_call(db: Session, staff: StaffIdentity, lead_id: int, outcome: str, note: str,
+                now: datetime) -> LeadAction:
+    """The outcome of a call to the client, with a note; audited like every staff action. A call that
+    reached the client is the first contact, so an assigned lead becomes contacted (the SLA is met)."""
+    if outcome not in CALL_OUTCOMES:
+        raise ReviewError("请选择通话结果：" + " / ".join(CALL_OUTCOMES.values()))
+    lead = _get_lead(db, lead_id)
+    _may_work(lead, staff)
+    if lead.status in ("qualified", "rejected"):
+        raise Conflict(f"线索状态为{_cn(lead.status)}，不能再登记通话结果")
+    note = (note or "").strip()[:1000]
+    lead.call_outcome, lead.call_note, lead.called_at = outcome, note or None, now
+    before = lead.status
+    if outcome in CONNECTED and lead.status == "assigned":
+        lead.status = "contacted"
+    overdue = bool(lead.sla_due_at and aware(lead.sla_due_at) < now)
+    audit(db, staff, "lead_call_logged", "lead", str(lead.id), now, outcome=outcome, note=note,
+          status_before=before, status_after=lead.status, after_sla=overdue)
+    return LeadAction(id=lead.id, status=lead.status, call_outcome=outcome)

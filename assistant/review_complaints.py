@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from assistant.complaints.tickets import extend_ticket
 from assistant.complaints.transitions import ALLOWED
 from assistant.dialogue.repository import aware
+from assistant.labels import TICKET_STATUSES
 from assistant.masking import mask, sees_unmasked
 from assistant.review import (
     OPEN_LEAD,
@@ -98,6 +99,12 @@ def pending_extension(t: ComplaintTicket) -> dict[str, Any] | None:
     return None
 
 
+def _fee_type(t: ComplaintTicket) -> str | None:
+    """The fee the client named is kept with the registration event (it has no column of its own)."""
+    return next((e["fee_type"] for e in t.history or [] if e.get("event") == "registered" and e.get("fee_type")),
+                None)
+
+
 def complaint_detail(db: Session, staff: StaffIdentity, number: str, now: datetime) -> TicketDetail:
     t = _get_ticket(db, number)
     claimed = ticket_claimed(t, staff)
@@ -105,6 +112,7 @@ def complaint_detail(db: Session, staff: StaffIdentity, number: str, now: dateti
         **_ticket_row(t, usernames(db, {t.assignee_id}), now), description=t.description, request=t.request,
         occurred_on=t.occurred_on.isoformat() if t.occurred_on else None,
         amount=f"{t.amount:.2f}" if t.amount is not None else None, extension_reason=t.extension_reason,
+        business_channel=t.business_channel, fee_type=_fee_type(t),
         extension_pending=pending_extension(t), history=list(t.history or []),
         next_statuses=list(TICKET_NEXT.get(t.status, ())), transcript=conversation_of(db, t.conversation_id),
         documents=documents(db, t.conversation_id))
@@ -133,8 +141,12 @@ def set_complaint_status(db: Session, staff: StaffIdentity, number: str, status:
                          note: str = "") -> TicketAction:
     t = _get_ticket(db, number)
     _may_handle(t, staff)
-    if status not in TICKET_NEXT.get(t.status, ()):
-        raise Conflict(f"工单状态不能从 {t.status} 改为 {status}")
+    allowed = TICKET_NEXT.get(t.status, ())
+    if status not in allowed:
+        now_cn, wanted = TICKET_STATUSES.get(t.status, t.status), TICKET_STATUSES.get(status, status)
+        then = "、".join(TICKET_STATUSES.get(s, s) for s in allowed)
+        hint = f"（下一步只能改为：{then}）" if then else "（工单已结束）"
+        raise Conflict(f"工单当前为{now_cn}，不能改为{wanted}{hint}")
     before, t.status = t.status, status
     t.history = [*t.history, {"at": now.isoformat(), "event": status, "by": staff.actor, "note": note[:500]}]
     audit(db, staff, "complaint_status", "complaint_ticket", t.number, now, before=before, after=status)

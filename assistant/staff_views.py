@@ -44,6 +44,7 @@ class AuditEntry(View):
 
 class LeadRow(View):
     id: int
+    reference: str | None = None  # XS-YYYYMMDD-NNNNNN, as the client was told
     company: str
     contact_name: str
     mobile: str
@@ -66,6 +67,9 @@ class LeadDetail(LeadRow):
     knocked_out: str | None = None
     products: list[Any] = Field(default_factory=list)
     consent_at: str | None = None
+    call_outcome: str | None = None  # the latest call: connected_interested | … (labels.CALL_OUTCOMES)
+    call_note: str | None = None
+    called_at: str | None = None
     transcript: list[TranscriptLine] = Field(default_factory=list)
     documents: list[DocumentView] = Field(default_factory=list)
     history: list[AuditEntry] = Field(default_factory=list)
@@ -95,6 +99,8 @@ class TicketDetail(TicketRow):
     request: str
     occurred_on: str | None = None
     amount: str | None = None
+    business_channel: str | None = None  # where the client was served: branch | online | wechat | …
+    fee_type: str | None = None  # the fee complained about, when the client named one
     extension_reason: str | None = None
     extension_pending: dict[str, Any] | None = None
     history: list[dict[str, Any]] = Field(default_factory=list)
@@ -108,6 +114,7 @@ class LeadAction(View):
     status: str
     assignee: str | None = None
     reason: str | None = None
+    call_outcome: str | None = None
 
 
 class TicketAction(View):

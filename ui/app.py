@@ -42,7 +42,7 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
                clock: Clock | None = None, with_widget: bool = True) -> FastAPI:
     from ui.hardening import install_hardening, restrict_files
     from ui.middleware.ratelimit import RateLimiter
-    from ui.routes import console, files, health, staff
+    from ui.routes import console, console_complaints, files, health, staff
 
     restrict_files(settings)  # before the database or any upload is created
     engine = engine or make_engine(settings.sqlalchemy_url)
@@ -81,6 +81,7 @@ def create_app(settings: Settings, *, answerer: QuestionAnswerer | None = None, 
     inboxes.append(install_inbox(app, services))  # staff inbox API, client messages and SSE, WeChat pushes
     app.include_router(staff.router)
     app.include_router(console.router)
+    app.include_router(console_complaints.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if with_widget:
         from ui.channels.widget import mount_widget

@@ -132,9 +132,10 @@ class FlowActions:
                     created_at=now)
         db.add(lead)
         db.flush()
-        # The client's reference for this request (quoted on the phone); kept with the lead's facts.
+        # The client's reference for this request (quoted on the phone): its own unique column, which
+        # staff search by, and the same value kept with the lead's facts.
         reference = lead_reference(lead.id, now.astimezone(self.timezone))
-        lead.slots = {**slots, "reference": reference}
+        lead.reference, lead.slots = reference, {**slots, "reference": reference}
         db.add(AuditLog(at=now, actor="bot", action="lead_submitted", entity_type="lead", entity_id=str(lead.id),
                         detail={"tier": score.tier, "score": score.score, "knocked_out": score.knocked_out,
                                 "reference": reference}))

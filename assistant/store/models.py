@@ -119,6 +119,13 @@ class Lead(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # XS-YYYYMMDD-NNNNNN, the number the client is told; written right after the id is known (0006).
+    reference: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True, index=True)
+    # The latest call to the client (0007): connected_interested | connected_not_interested | no_answer
+    # | wrong_number, with a note; every call is in the audit log.
+    call_outcome: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    call_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class ComplaintTicket(Base):

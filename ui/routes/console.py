@@ -4,101 +4,27 @@ Logged-in staff hold the signed token in an HttpOnly, SameSite=Strict cookie; ev
 carries a CSRF value derived from it, the login form a signed double-submit value (there is no
 token yet). Logout revokes the token. Refused actions are audited after their rollback. Client
 text (transcripts, company names) is only ever rendered through autoescaping, so a message with
-HTML or script shows as text.
+HTML or script shows as text. This module holds login and the lead pages; complaints and the
+dashboard are in ``console_complaints``, the inbox in ``console_inbox``, the shared page helpers
+and the business-language filters in ``console_page``.
 """
 
 from __future__ import annotations
 
-import hmac
-from datetime import UTC, datetime
-from functools import wraps
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import RedirectResponse, Response
 
 from assistant import review
-from assistant import review_complaints as complaints_review
 from assistant.audit import attempt
-from assistant.staff_accounts import StaffIdentity
-from ui.charts import render_chart
 from ui.errors import ApiError
+from ui.routes.console_page import COOKIE, LOGIN_CSRF, _back, _form, _guard, _now, _page, _staff
 from ui.routes.deps import client_address, services, staff_from_token
 from ui.staff_login import check_login, sign_out, with_links
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-COOKIE = "sme_staff"
-LOGIN_CSRF = "sme_login_csrf"
-templates = Environment(loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
-                        autoescape=select_autoescape(default=True, default_for_string=True))
-TIER_CN = {"hot": "高意向", "warm": "中意向", "nurture": "培育", "self_service": "自助"}
-STATUS_CN = {"new": "待认领", "assigned": "已认领", "contacted": "已联系", "qualified": "合格", "rejected": "已拒绝",
-             "registered": "已登记", "in_progress": "处理中", "resolved": "已解决", "closed": "已关闭",
-             "withdrawn": "已撤销"}
-
-
-class _Redirect(Exception):
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-
-def _page(request: Request, name: str, staff: StaffIdentity | None, csrf: str | None = None,
-          **context: Any) -> HTMLResponse:
-    svc = services(request)
-    token = request.cookies.get(COOKIE, "")
-    csrf = csrf if csrf is not None else svc.signer.csrf_for(token) if token else ""
-    html = templates.get_template(name).render(
-        staff=staff, csrf=csrf, bank=svc.settings.bank_name,
-        tier_cn=TIER_CN, status_cn=STATUS_CN, local=lambda iso: _local(iso, svc), request=request,
-        msg=request.query_params.get("msg"), error=request.query_params.get("error"), **context)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                                       "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-                                       "style-src 'self'; script-src 'none'; frame-ancestors 'none'"})
-
-
-def _local(iso: str | None, svc: Any) -> str:
-    return datetime.fromisoformat(iso).astimezone(svc.timezone).strftime("%Y-%m-%d %H:%M") if iso else "—"
-
-
-def _staff(request: Request) -> StaffIdentity:
-    staff = staff_from_token(request, request.cookies.get(COOKIE))
-    if staff is None:
-        raise _Redirect("/console/login")
-    return staff
-
-
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form(max_files=0, max_fields=10)
-    data = {k: v for k, v in form.items() if isinstance(v, str)}
-    token = request.cookies.get(COOKIE, "")
-    expected = services(request).signer.csrf_for(token).encode() if token else b""
-    if not token or not hmac.compare_digest(data.get("csrf", "").encode("utf-8", "surrogatepass"), expected):
-        raise _Redirect("/console/login")
-    return data
-
-
-def _back(url: str, *, msg: str = "", error: str = "") -> RedirectResponse:
-    query = f"?msg={quote(msg)}" if msg else f"?error={quote(error)}" if error else ""
-    return RedirectResponse(url + query, status_code=303)
-
-
-def _guard(handler: Any) -> Any:
-    """Not logged in → the login page; a refused action → back with its message."""
-    @wraps(handler)
-    async def wrapped(request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            return await handler(request, *args, **kwargs)
-        except _Redirect as exc:
-            return RedirectResponse(exc.url, status_code=303)
-    return wrapped
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @router.get("")
@@ -155,6 +81,7 @@ async def logout(request: Request) -> Response:
 async def leads(request: Request) -> Response:
     staff, svc, q = _staff(request), services(request), request.query_params
     filters = {k: q.get(k) or None for k in ("tier", "status", "sla")}
+    filters["reference"] = (q.get("reference") or "").strip()[:32] or None
 
     def load() -> list[Any]:
         return attempt(svc.sessions, staff.actor, "leads_listed", "lead", "*", _now(),
@@ -195,6 +122,8 @@ async def lead_action(request: Request, lead_id: int, action: str) -> Response:
         "qualify": lambda db: review.decide_lead(db, staff, lead_id, "qualified", form.get("reason", ""), _now()),
         "reject": lambda db: review.decide_lead(db, staff, lead_id, "rejected", form.get("reason", ""), _now()),
         "assign": lambda db: review.assign_lead(db, staff, lead_id, form.get("assignee", ""), _now()),
+        "call": lambda db: review.record_call(db, staff, lead_id, form.get("outcome", ""), form.get("note", ""),
+                                              _now()),
     }
     if action not in actions:
         return _back(f"/console/leads/{lead_id}", error="未知操作")
@@ -207,92 +136,3 @@ async def lead_action(request: Request, lead_id: int, action: str) -> Response:
     except review.ReviewError as exc:
         return _back(f"/console/leads/{lead_id}", error=str(exc))
     return _back(f"/console/leads/{lead_id}", msg="已保存")
-
-
-@router.get("/complaints")
-@_guard
-async def complaints(request: Request) -> Response:
-    staff, svc, q = _staff(request), services(request), request.query_params
-    status = q.get("status") or None
-    overdue = {"1": True, "0": False}.get(q.get("overdue", ""))
-
-    def load() -> list[Any]:
-        with svc.sessions.begin() as db:
-            return complaints_review.list_complaints(db, staff, _now(), status=status, overdue=overdue)
-
-    rows = await run_in_threadpool(load)
-    return _page(request, "complaints.html", staff, rows=rows, status=status, overdue=q.get("overdue", ""))
-
-
-@router.get("/complaints/{number}")
-@_guard
-async def complaint(request: Request, number: str) -> Response:
-    staff, svc = _staff(request), services(request)
-
-    def load() -> Any:
-        return attempt(svc.sessions, staff.actor, "complaint_viewed", "complaint_ticket", number, _now(),
-                       lambda db: complaints_review.complaint_detail(db, staff, number, _now()))
-
-    try:
-        detail = await run_in_threadpool(load)
-    except review.NotFound as exc:
-        return _back("/console/complaints", error=str(exc))
-    return _page(request, "complaint.html", staff, t=with_links(svc, detail, staff))
-
-
-@router.post("/complaints/{number}/{action}")
-@_guard
-async def complaint_action(request: Request, number: str, action: str) -> Response:
-    staff, svc = _staff(request), services(request)
-    form = await _form(request)
-    url = f"/console/complaints/{quote(number)}"
-
-    def work(db: Any) -> None:
-        if action == "claim":
-            complaints_review.claim_complaint(db, staff, number, _now())
-        elif action == "status":
-            complaints_review.set_complaint_status(db, staff, number, form.get("status", ""), _now(),
-                                                   form.get("note", ""))
-        elif action == "extend":
-            days = int(form["days"]) if form.get("days", "").isdigit() and len(form["days"]) < 4 else 0
-            complaints_review.extend_complaint(db, staff, number, days, form.get("reason", ""), _now(),
-                                               svc.timezone)
-        else:
-            raise review.ReviewError("未知操作")
-
-    def run() -> None:
-        attempt(svc.sessions, staff.actor, f"complaint_{action}", "complaint_ticket", number, _now(), work)
-
-    try:
-        await run_in_threadpool(run)
-    except review.ReviewError as exc:
-        return _back(url, error=str(exc))
-    pending = action == "extend" and not staff.sees_all
-    return _back(url, msg="延期申请已提交，待主管审批" if pending else "已保存")
-
-
-@router.get("/dashboard")
-@_guard
-async def dashboard(request: Request) -> Response:
-    staff, svc = _staff(request), services(request)
-
-    def load() -> Any:
-        with svc.sessions.begin() as db:
-            return complaints_review.dashboard(db, staff, _now(), svc.timezone)
-
-    return _page(request, "dashboard.html", staff, stats=await run_in_threadpool(load))
-
-
-@router.get("/charts/{name}.png")
-@_guard
-async def chart(request: Request, name: str) -> Response:
-    staff, svc = _staff(request), services(request)
-
-    def draw() -> bytes | None:
-        with svc.sessions() as db:
-            stats = complaints_review.dashboard(db, staff, _now(), svc.timezone, audited=False)
-            return render_chart(name, stats.model_dump())
-
-    png = await run_in_threadpool(draw)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"}) if png else \
-        Response(status_code=404)

@@ -22,7 +22,7 @@ from assistant.review import ReviewError
 from assistant.staff_accounts import StaffIdentity
 from assistant.store.models import StaffUser
 from ui.errors import STATUS_BY_CODE
-from ui.routes.console import _back, _form, _guard, _page, _Redirect, _staff
+from ui.routes.console_page import _back, _form, _guard, _page, _Redirect, _staff
 from ui.routes.deps import services
 
 router = APIRouter(prefix="/console/handovers", include_in_schema=False)

@@ -49,6 +49,12 @@ class Extension(BaseModel):
     reason: str = Field(min_length=1, max_length=1000)
 
 
+class CallOutcome(BaseModel):
+    outcome: str = Field(max_length=32, description="connected_interested | connected_not_interested | no_answer "
+                         "| wrong_number")
+    note: str = Field(default="", max_length=1000)
+
+
 class StatusChange(BaseModel):
     status: str = Field(max_length=32)
     note: str = Field(default="", max_length=500)
@@ -75,10 +81,12 @@ def logout(staff: CurrentStaff, db: SessionDep) -> None:
     review.audit(db, staff, "logout", "staff_user", staff.username, _now())
 
 
-@router.get("/leads", summary="The lead review queue", response_model=list[LeadRow])
+@router.get("/leads", summary="The lead review queue; reference= finds a lead by its XS-… number",
+            response_model=list[LeadRow])
 def leads(staff: CurrentStaff, db: SessionDep, tier: str | None = None, status: str | None = None,
-          sla: str | None = None) -> list[LeadRow]:
-    return review.list_leads(db, staff, _now(), tier=tier, status=status, sla=sla)
+          sla: str | None = None, reference: str | None = None) -> list[LeadRow]:
+    return review.list_leads(db, staff, _now(), tier=tier, status=status, sla=sla,
+                             reference=reference[:32] if reference else None)
 
 
 @router.get("/leads/{lead_id}", summary="One lead: transcript, facts, score breakdown, documents",
@@ -100,6 +108,11 @@ def assign(staff: CurrentStaff, db: SessionDep, lead_id: int, body: Assign) -> L
 @router.post("/leads/{lead_id}/contacted", response_model=LeadAction)
 def contacted(staff: CurrentStaff, db: SessionDep, lead_id: int) -> LeadAction:
     return review.mark_contacted(db, staff, lead_id, _now())
+
+
+@router.post("/leads/{lead_id}/call", response_model=LeadAction, summary="Record the outcome of a call to the client")
+def call(staff: CurrentStaff, db: SessionDep, lead_id: int, body: CallOutcome) -> LeadAction:
+    return review.record_call(db, staff, lead_id, body.outcome, body.note, _now())
 
 
 @router.post("/leads/{lead_id}/qualify", response_model=LeadAction)
