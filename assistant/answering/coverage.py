@@ -18,6 +18,7 @@ questions:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
 import jieba.posseg as pseg
@@ -106,21 +107,23 @@ class CoverageCheck:
 
         ``question``: product names already blanked. Whole dictionary words only (no guessing at
         unknown strings, which are mostly typos); a word built on a word the KB uses (评估价 on
-        评估) counts as known, since the documents speak of the thing."""
-        out = []
+        评估) counts as known, since the documents speak of the thing. A noun counts when it is
+        what is asked for (哪些城市, 网址是多少, 什么口径) or a term of its own (个体工商户), not
+        the client's setting (产品在医院卖得还可以)."""
+        return list(dict.fromkeys(w for w, asked in self.asked_nouns(question)
+                                  if (asked or len(w) >= 3) and not self._known(w)))
+
+    def asked_nouns(self, question: str) -> Iterator[tuple[str, bool]]:
+        """(noun, whether it is what a question word asks for) for the asking clauses' nouns."""
         for clause in asking_clauses(question):
             for word, flag in pseg.cut(without_cues(clause), HMM=False):
                 word = word.strip()
                 if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in _GENERIC_NOUNS
                         or not flag.startswith(_NOUN_TAGS) or _NOT_A_THING.fullmatch(word)):
                     continue
-                # Asked for (哪些城市, 网址是多少, 什么口径) or a term of its own (个体工商户), not the
-                # client's setting (产品在医院卖得还可以).
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
                                   r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)", clause)
-                if (asked or len(word) >= 3) and not self._known(word):
-                    out.append(word)
-        return list(dict.fromkeys(out))
+                yield word, bool(asked)
 
     def _known(self, word: str) -> bool:
         glossary = set(self.kb.glossary.words())
