@@ -162,9 +162,10 @@ class ExtractiveComposer:
                 parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
         if missing and plan.subjects and len(parts) < MAX_PARTS:
             parts += self.planner.general_sections(plan, missing)
-        if plan.subjects and not answered and _DEMAND_RE.search(plan.text):
+        if plan.subjects and "rate" not in answered and _DEMAND_RE.search(plan.text):
             # 发票贷肯定能批吧？: no promise, and the reference range the client can rely on.
-            parts += self.planner.sections_for(replace(plan, aspects=["rate"]))
+            parts += [p for p in self.planner.sections_for(replace(plan, aspects=["rate"]))
+                      if all(p[2].index != h.index for _, _, h in parts)]
         parts = parts[:MAX_PARTS]
         if not parts:
             parts = self._retrieved(plan)
