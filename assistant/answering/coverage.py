@@ -34,8 +34,12 @@ ADJACENT_TOPICS = (
     "公积金", "首付", "房贷", "车贷", "消费贷", "个人住房贷款", "住房贷款", "购房贷款", "个人消费贷款", "装修贷",
     "定期存款", "活期存款", "存款利率", "大额存单", "存单", "LPR", "基点", "个税", "个人所得税", "社保", "养老金",
     "医保", "信用卡", "外汇", "汇款", "离婚", "起诉", "起诉状", "打官司", "律师", "遗产", "彩票",
+    "理财产品", "保费", "意外险", "财产保险", "人寿保险", "保险公司", "助学贷款", "留学贷款", "借记卡", "储蓄卡",
+    "征信报告", "企业所得税", "所得税", "增值税税率", "出口退税", "退税", "注册资本", "注册公司", "注销", "破产",
+    "清算", "仲裁", "商标注册", "专利申请", "年费",
     "mortgage for my home", "home loan", "car loan", "personal loan", "fixed deposit", "time deposit",
-    "deposit rate", "credit card", "basis points", "lawsuit",
+    "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
+    "bankruptcy", "stock", "stocks", "annual fee",
 )
 _PRODUCT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(贷(?!款)|融资|租赁|保函|信用证|保理)")
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请"
