@@ -48,7 +48,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)吗|能不能(申请|办|做|贷)|有没有戏|没戏"
-                   r"|还能.{0,6}(贷|借|申请|办)|行不行|最少要|至少要|minimum|at least"
+                   r"|还能.{0,6}(贷|借|申请|办)|行不行|也(行|可以|能)吗|最少要|至少要|minimum|at least"
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",

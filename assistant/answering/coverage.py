@@ -152,7 +152,10 @@ class CoverageCheck:
             if re.search(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b", text):
                 return True
             for word, flag in pseg.cut(text):
-                if flag in _NAME_TAGS and len(word) >= 2 and not any(word in o or o in word for o in own):
+                # jieba tags many two-character words as names (齐全, 上门): three characters, or a
+                # place with its suffix (朝阳区), is a name.
+                named = len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县")
+                if flag in _NAME_TAGS and named and not any(word in o or o in word for o in own):
                     return True
         return False
 

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 MAX_PARTS = 5
 UNKNOWN_SHARE = 0.42  # share of a question's nouns unknown to the KB beyond which retrieval is not trusted
 FAQ_BESIDE_SECTIONS = 0.35
+FOLLOW_UP_CHARS = 16  # a message this short, naming no product, may only make sense with the one before
 QUOTE_WHOLE_CHARS = 240
 QUOTE_WHOLE_LIST_CHARS = 700
 MAX_QUOTE_CHARS = 260
@@ -151,6 +152,11 @@ class ExtractiveComposer:
             # Asked about what no product section covers (资金用途, a scam): the general documents.
             parts += self.planner.general_sections(plan, missing)
         faq = self.planner.faq(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
+        if not plan.subjects and history and len(plan.text) <= FOLLOW_UP_CHARS:
+            # 要带啥，多久能开好？ after 想开个对公账户: the FAQ entry the two messages ask together.
+            carried = self.planner.faq(replace(plan, text=f"{history[-1]} {plan.text}"), FAQ_MATCH)
+            if carried is not None and (faq is None or carried[1] > faq[1]):
+                return self._answer(plan, [("", "", carried[0])])
         if faq is not None:
             hit, closeness = faq
             if not parts and closeness >= FAQ_MATCH:
