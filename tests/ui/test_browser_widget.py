@@ -48,10 +48,12 @@ def phone(browser: object, locale: str) -> object:
     return page
 
 
-def in_view(page: object, locator: object) -> bool:
-    """The element is wholly inside the phone's screen, without scrolling the page."""
-    box = locator.bounding_box()  # type: ignore[attr-defined]
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+def in_view(locator: object) -> bool:
+    """The element is wholly visible: inside the phone's screen and inside the chat's scrolled window."""
+    return locator.evaluate(  # type: ignore[attr-defined]
+        """el => { const r = el.getBoundingClientRect();
+                   const w = document.querySelector('#chat .bubble-wrap').getBoundingClientRect();
+                   return r.top >= Math.max(0, w.top) - 1 && r.bottom <= Math.min(innerHeight, w.bottom) + 1; }""")
 
 
 def test_an_english_browser_gets_the_english_interface_and_greeting(server: Server, browser: object) -> None:
@@ -104,14 +106,23 @@ def test_an_uploaded_invoice_photo_is_summed_up_in_the_chat_in_view(
     ARTIFACTS.mkdir(exist_ok=True)
     page = phone(browser, locale)
     page.goto(server.url + "/widget/")  # type: ignore[attr-defined]
-    page.locator("#chat").get_by_text("Hello!" if locale == "en-US" else "您好！").wait_for()  # type: ignore[attr-defined]
+    chat = page.locator("#chat")  # type: ignore[attr-defined]
+    chat.get_by_text("Hello!" if locale == "en-US" else "您好！").wait_for()
+    # First a question, its sources opened and the chat scrolled up: the client is reading, not at the end.
+    page.locator("#msg textarea").fill("How much can I borrow with the tech loan?" if locale == "en-US"  # type: ignore[attr-defined]
+                                       else "科技贷最多能贷多少？")
+    page.locator("#send").click()  # type: ignore[attr-defined]
+    source = chat.get_by_text("Source 1" if locale == "en-US" else "来源 1").first
+    source.wait_for()
+    source.click()
+    page.evaluate("document.querySelector('#chat .bubble-wrap').scrollTop = 0")  # type: ignore[attr-defined]
     photo = tmp_path / "invoice.jpg"  # a phone photo of a generated invoice: noise, skew, uneven light
     photo.write_bytes(invoice_sample(random.Random(21), date.today(), None).data)
     with page.expect_file_chooser() as chooser:  # type: ignore[attr-defined]
         page.locator("#upload").click()  # type: ignore[attr-defined]
     chooser.value.set_files(str(photo))
     passed = "项检查通过" if locale == "zh-CN" else "check(s) passed"
-    summary = page.locator("#chat .message", has_text=passed).last  # type: ignore[attr-defined]
+    summary = chat.locator(".message", has_text=passed).last
     summary.wait_for(timeout=180_000)
     text = summary.inner_text()
     if locale == "zh-CN":
@@ -119,7 +130,7 @@ def test_an_uploaded_invoice_photo_is_summed_up_in_the_chat_in_view(
     else:
         assert "Read from the invoice" in text and "total incl. tax ¥" in text and "seller" in text, text
     time.sleep(1.0)  # Gradio scrolls the chat to its end after rendering
-    assert in_view(page, summary), "the result is where the client is looking, not below the fold"
+    assert in_view(summary), "the result is where the client is looking, not below the fold"
     page.screenshot(path=str(ARTIFACTS / f"widget-upload-{locale}.png"))  # type: ignore[attr-defined]
     page.locator("#checks li").first.wait_for()  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]

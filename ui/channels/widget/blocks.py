@@ -47,6 +47,9 @@ CSS = """
 @media (max-width: 640px) { .gradio-container { padding: 4px !important; } #chat { min-height: 60vh; } }
 """
 
+# After an upload the result is where the client looks, also when they had scrolled the chat up.
+SCROLL_TO_END = ("() => { setTimeout(() => { const wrap = document.querySelector('#chat .bubble-wrap');"
+                 " if (wrap) { wrap.scrollTop = wrap.scrollHeight; } }, 100); }")
 
 OnMessage = Callable[[IncomingMessage], Iterator[TurnEvent]]
 
@@ -202,7 +205,9 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
             button.click(send, [button, chat, state], outputs).then(**after)
         # The button says 转人工 or "Talk to a person"; either asks the router for a person.
         human.click(send, [human, chat, state], outputs).then(**after)
-        up.upload(upload, [up, chat, state], [chat, state, annotated, checks, *quick]).then(**after)
+        uploaded = up.upload(upload, [up, chat, state], [chat, state, annotated, checks, *quick])
+        uploaded.then(**after)
+        uploaded.then(None, js=SCROLL_TO_END)  # Gradio follows new messages only when the chat was at its end
         cleared = [chat, state, waiting, timer, *quick, annotated, checks]
         clear.click(start_over, [state], cleared)
         chat.clear(start_over, [state], cleared)
