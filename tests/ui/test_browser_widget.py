@@ -70,6 +70,7 @@ def test_an_english_browser_gets_the_english_interface_and_greeting(server: Serv
     sync_api.expect(page.locator("#clear")).to_have_text("Start over")  # type: ignore[attr-defined]
     body = page.locator("body").inner_text()  # type: ignore[attr-defined]
     assert "SME financing assistant" in body
+    sync_api.expect(page).to_have_title(re.compile("SME financing assistant"))
     assert not any(word in body for word in ("转人工", "发送", "上传发票", "请输入您的问题", "您好")), body
     page.screenshot(path=str(ARTIFACTS / "widget-en-greeting.png"))  # type: ignore[attr-defined]
     assert blocking_violations(page) == []
@@ -97,6 +98,7 @@ def test_a_chinese_client_writing_english_gets_the_interface_in_english(server: 
     page.locator("#send").click()  # type: ignore[attr-defined]
     sync_api.expect(page.locator("#send")).to_have_text("Send")  # type: ignore[attr-defined]
     sync_api.expect(page.locator("#handover")).to_have_text("Talk to a person")  # type: ignore[attr-defined]
+    sync_api.expect(page).to_have_title(re.compile("SME financing assistant"))
     page.close()  # type: ignore[attr-defined]
 
 

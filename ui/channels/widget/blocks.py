@@ -50,6 +50,9 @@ CSS = """
 # After an upload the result is where the client looks, also when they had scrolled the chat up.
 SCROLL_TO_END = ("() => { setTimeout(() => { const wrap = document.querySelector('#chat .bubble-wrap');"
                  " if (wrap) { wrap.scrollTop = wrap.scrollHeight; } }, 100); }")
+# The page's title follows the heading's language (the heading's text comes from the catalogue).
+TITLE_FROM_HEADING = ("() => { setTimeout(() => { const h = document.querySelector('#heading h1');"
+                      " if (h && h.innerText) { document.title = h.innerText; } }, 100); }")
 
 OnMessage = Callable[[IncomingMessage], Iterator[TurnEvent]]
 
@@ -197,16 +200,17 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
         labelled = [heading, human, chat, box, send_btn, up, clear, annotated]
         outputs = [box, chat, state, *quick, waiting, timer]
         timer.tick(poll, [chat, state], [chat, state, waiting, timer], show_progress="hidden")
-        blocks.load(restore, [state], [state, waiting, timer, *labelled])
+        blocks.load(restore, [state], [state, waiting, timer, *labelled]).then(None, js=TITLE_FROM_HEADING)
         after = {"fn": relabel, "inputs": [state], "outputs": [state, *labelled], "show_progress": "hidden"}
-        send_btn.click(send, [box, chat, state], outputs).then(**after)
-        box.submit(send, [box, chat, state], outputs).then(**after)
+        title = {"fn": None, "js": TITLE_FROM_HEADING}
+        send_btn.click(send, [box, chat, state], outputs).then(**after).then(**title)
+        box.submit(send, [box, chat, state], outputs).then(**after).then(**title)
         for button in quick:
-            button.click(send, [button, chat, state], outputs).then(**after)
+            button.click(send, [button, chat, state], outputs).then(**after).then(**title)
         # The button says 转人工 or "Talk to a person"; either asks the router for a person.
-        human.click(send, [human, chat, state], outputs).then(**after)
+        human.click(send, [human, chat, state], outputs).then(**after).then(**title)
         uploaded = up.upload(upload, [up, chat, state], [chat, state, annotated, checks, *quick])
-        uploaded.then(**after)
+        uploaded.then(**after).then(**title)
         uploaded.then(None, js=SCROLL_TO_END)  # Gradio follows new messages only when the chat was at its end
         cleared = [chat, state, waiting, timer, *quick, annotated, checks]
         clear.click(start_over, [state], cleared)
