@@ -94,7 +94,7 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
         """After a turn: the interface follows the language of the reply (the client wrote English, or Chinese)."""
         lang = language_of(state.get("lang"))
         if state.get("shown") == lang:
-            return (gr.skip(), *[gr.skip() for _ in range(8)])
+            return (gr.skip(), *[gr.skip() for _ in labelled])
         return ({**state, "shown": lang}, *interface(lang))
 
     def send(text: str, history: list[dict[str, Any]], state: dict[str, Any]) -> tuple[Any, ...]:
