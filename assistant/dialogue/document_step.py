@@ -35,7 +35,7 @@ class DocumentStep:
         try:
             upload.check = self.verifier.verify(stored.path, applicant)
         except DocumentUnreadable as exc:
-            upload.unreadable = str(exc)
+            upload.unreadable, upload.unreadable_by_language = str(exc), exc.by_language
         except DocumentCheckUnavailable as exc:
             log.warning("document check unavailable: %s", exc)
         except OcrBusy:
@@ -57,7 +57,8 @@ class DocumentStep:
         turn.db.add(document)
         turn.db.flush()  # the id goes back with the reply: channels show this document, not "the latest"
         if upload.unreadable:
-            reply = Reply(text("document_unreadable", lang, name=name, reason=upload.unreadable), route="document",
+            reason = upload.unreadable_by_language.get(lang) or upload.unreadable
+            reply = Reply(text("document_unreadable", lang, name=name, reason=reason), route="document",
                           language=lang, data={"verdict": "unreadable"})
         elif check is None:
             reply = Reply(text("document_unavailable", lang, name=name), route="document", language=lang,
