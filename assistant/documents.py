@@ -23,7 +23,12 @@ class DocumentCheckUnavailable(Exception):
 
 
 class DocumentUnreadable(Exception):
-    """The file is not a readable document; the message is for the client."""
+    """The file is not a readable document; the message is for the client (``by_language`` when it comes
+    in each language, e.g. the request to retake a photo of no document)."""
+
+    def __init__(self, message: str, by_language: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.by_language = by_language or {}
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ class OcrPipelineVerifier:
             raise DocumentCheckUnavailable(str(exc)) from exc
         data = result.to_json()
         if result.verdict == "retake":  # not an invoice, contract or licence: ask for the right one
-            raise DocumentUnreadable(f"{data['client_message']['zh']}（{data['client_message']['en']}）")
+            said = data["client_message"]
+            raise DocumentUnreadable(f"{said['zh']}（{said['en']}）", dict(said))
         problems = [client_check_message(c.get("name"), c.get("status"), c.get("detail") or c.get("name"))
                     for c in data.get("checks", []) if c.get("status") != "pass"]
         return DocumentCheck(result.doc_type, result.verdict, "；".join(str(p) for p in problems[:3] if p), data)

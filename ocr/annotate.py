@@ -41,6 +41,18 @@ CHECK_FIELDS = {
     "established_date": ("established_date",),
 }
 RANK = {"pass": 0, "warn": 1, "fail": 2}
+# The label drawn on each field's box: the document's own words, not the extraction's keys.
+FIELD_CN = {
+    "invoice_code": "发票代码", "invoice_number": "发票号码", "check_code": "校验码", "issue_date": "开票日期",
+    "invoice_type": "发票类型", "buyer_name": "购买方名称", "buyer_tax_id": "购买方税号", "seller_name": "销售方名称",
+    "seller_tax_id": "销售方税号", "amount": "金额", "tax_amount": "税额", "total_amount": "价税合计",
+    "total_amount_cn": "价税合计（大写）", "amount_cn": "金额（大写）", "line_items": "明细", "tax_rate": "税率",
+    "rate_text": "利率", "party_a": "甲方", "party_b": "乙方", "party_a_credit_code": "甲方信用代码",
+    "party_b_credit_code": "乙方信用代码", "contract_number": "合同编号", "signing_date": "签订日期",
+    "term_start": "起始日期", "term_end": "截止日期", "name": "名称", "credit_code": "统一社会信用代码",
+    "legal_representative": "法定代表人", "registered_capital": "注册资本", "established_date": "成立日期",
+    "address": "住所",
+}
 
 
 def field_status(result: VerificationResult) -> dict[str, str]:
@@ -67,7 +79,8 @@ def write_annotations(pages: list[Page], result: VerificationResult, directory: 
             colour = COLOURS[statuses.get(field.name, "pass")]
             draw.rectangle(field.box, outline=colour, width=3)
             x, y = field.box[0], max(0, field.box[1] - 20)
-            draw.text((x, y), field.name, font=font, fill=colour, stroke_width=2, stroke_fill="white")
+            draw.text((x, y), FIELD_CN.get(field.name, field.name), font=font, fill=colour, stroke_width=2,
+                      stroke_fill="white")
         if page.index == 0:
             label, status = VERDICT_CN[result.verdict]
             draw.text((10, 10), f"初步核验结论：{label}", font=font, fill=COLOURS[status],

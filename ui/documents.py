@@ -13,7 +13,7 @@ from assistant.store.models import Document
 
 
 def document_json(document: Document, link: Any) -> dict[str, Any]:
-    """What a client sees of their document: verdict, the check list, annotated pages as links."""
+    """What a client sees of their document: verdict, the fields read, the check list, annotated pages as links."""
     result = document.result or {}
     return {"id": document.id, "filename": document.filename, "doc_type": document.doc_type,
             "verdict": document.verdict,
@@ -21,4 +21,6 @@ def document_json(document: Document, link: Any) -> dict[str, Any]:
                         "message": client_check_message(c.get("name"), c.get("status"),
                                                         c.get("detail") or c.get("message"))}
                        for c in result.get("checks", [])],
+            "fields": {name: str(f["value"]) for name, f in (result.get("fields") or {}).items()
+                       if isinstance(f, dict) and isinstance(f.get("value"), (str, int, float)) and f["value"] != ""},
             "note": result.get("note"), "annotated": [link(p) for p in result.get("annotated", [])]}

@@ -25,5 +25,22 @@ def request_language(request: Request | None, text: str | None = None) -> str:
         return "en"
     if text and any("\u4e00" <= ch <= "\u9fff" for ch in text):
         return "zh"
-    accept = (request.headers.get("accept-language", "") if request is not None else "").lower()
-    return "en" if accept.startswith("en") else "zh"
+    return accept_language(request.headers.get("accept-language", "") if request is not None else "")
+
+
+def accept_language(header: str) -> str:
+    """The language of ours (zh, en) that an ``Accept-Language`` header prefers; Chinese when it names neither.
+    ``en-US,en;q=0.9,zh;q=0.8`` → en; ``zh-CN,zh;q=0.9,en;q=0.8`` → zh; ``fr,en;q=0.5`` → en."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(header.lower().split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().split("-")[0]
+        if primary in ("zh", "en") and quality > 0:
+            ranked.append((-quality, index, primary))
+    return min(ranked)[2] if ranked else "zh"

@@ -6,9 +6,9 @@ import logging
 from pathlib import Path
 
 from assistant.dialogue.messages import Attachment, Reply
-from assistant.dialogue.texts import DOC_TYPES, VERDICTS, text
+from assistant.dialogue.texts import CHECKS, DOC_TYPES, VERDICTS, label, text
 from assistant.dialogue.turn import CheckedUpload, Turn
-from assistant.documents import DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
+from assistant.documents import DocumentCheck, DocumentCheckUnavailable, DocumentUnreadable, DocumentVerifier
 from assistant.ocr_guard import OcrBusy
 from assistant.store.models import Document
 from assistant.uploads import UploadStore, UploadTooLarge
@@ -35,7 +35,7 @@ class DocumentStep:
         try:
             upload.check = self.verifier.verify(stored.path, applicant)
         except DocumentUnreadable as exc:
-            upload.unreadable = str(exc)
+            upload.unreadable, upload.unreadable_by_language = str(exc), exc.by_language
         except DocumentCheckUnavailable as exc:
             log.warning("document check unavailable: %s", exc)
         except OcrBusy:
@@ -57,7 +57,8 @@ class DocumentStep:
         turn.db.add(document)
         turn.db.flush()  # the id goes back with the reply: channels show this document, not "the latest"
         if upload.unreadable:
-            reply = Reply(text("document_unreadable", lang, name=name, reason=upload.unreadable), route="document",
+            reason = upload.unreadable_by_language.get(lang) or upload.unreadable
+            reply = Reply(text("document_unreadable", lang, name=name, reason=reason), route="document",
                           language=lang, data={"verdict": "unreadable"})
         elif check is None:
             reply = Reply(text("document_unavailable", lang, name=name), route="document", language=lang,
@@ -66,7 +67,17 @@ class DocumentStep:
             verdict = VERDICTS.get(check.verdict, {"zh": check.verdict, "en": check.verdict})[lang]
             doc_type = DOC_TYPES.get(check.doc_type, {"zh": check.doc_type, "en": check.doc_type})[lang]
             reply = Reply(text("document_checked", lang, name=name, doc_type=doc_type, verdict=verdict,
-                               summary=check.summary), route="document", language=lang,
+                               summary=_summary(check, lang)), route="document", language=lang,
                           data={"verdict": check.verdict})
         reply.document_id = document.id
         return reply
+
+
+def _summary(check: DocumentCheck, lang: str) -> str:
+    """The checks that need a look: their own lines (Chinese, from the OCR checks) for Chinese clients,
+    their names from the catalogue for English ones."""
+    if lang == "zh":
+        return check.summary
+    names = [label(CHECKS, str(c.get("name")), lang) for c in check.result.get("checks", [])
+             if c.get("status") != "pass"]
+    return text("document_to_check", lang, items=", ".join(names[:3])) if names else ""

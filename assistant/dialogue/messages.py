@@ -22,6 +22,9 @@ class IncomingMessage:
     session_id: str  # one chat session; a new one later resumes an unfinished flow
     text: str = ""
     attachment: Attachment | None = None
+    # The language the channel shows the client (the widget's interface, from the browser), used when
+    # the message itself does not tell: an upload, a number, "ok". What the client writes decides first.
+    language: str | None = None
 
 
 # What a turn produced, for whoever must act on it (staff alerts, the hand-over queue). Typed, so a

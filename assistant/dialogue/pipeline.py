@@ -129,7 +129,7 @@ class DialogueManager:
             flow.status, flow.state = "expired", {}
             flow = None
         progress = FlowProgress.from_json(flow.state, flow.flow) if flow is not None else None
-        lang = pick_language(body, progress.lang if progress else conversation.language)
+        lang = pick_language(body, progress.lang if progress else message.language or conversation.language)
         return Turn(db, message, body, now, lang, conversation, flow, progress, upload)
 
     def _step(self, turn: Turn) -> StepResult:

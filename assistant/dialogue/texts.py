@@ -1,5 +1,5 @@
 """The dialogue's lines come from the one catalogue (``assistant/catalogue``)."""
 
-from assistant.catalogue import DOC_TYPES, HINTS, VERDICTS, text
+from assistant.catalogue import CHECKS, DOC_TYPES, HINTS, VERDICTS, label, text
 
-__all__ = ["DOC_TYPES", "HINTS", "VERDICTS", "text"]
+__all__ = ["CHECKS", "DOC_TYPES", "HINTS", "VERDICTS", "label", "text"]

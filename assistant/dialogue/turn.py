@@ -35,6 +35,7 @@ class CheckedUpload:
     path: Path | None = None
     check: DocumentCheck | None = None
     unreadable: str = ""  # the client-facing reason the file could not be read
+    unreadable_by_language: dict[str, str] = field(default_factory=dict)  # the same, per language, when known
     too_big: bool = False
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import uuid
 from datetime import date
 from pathlib import Path
@@ -83,5 +84,28 @@ def test_an_invoice_of_another_company_fails_the_applicant_check_in_a_lead_conve
         assert checks["applicant"]["status"] == "fail", checks["applicant"]
         assert "温州不相干贸易有限公司" in checks["applicant"]["detail"]
         assert document.verdict != "pass"
+    finally:
+        engine.dispose()
+
+
+def test_an_upload_from_an_english_widget_is_answered_in_english(
+        database_url: str, answerer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An upload has no words to tell the language: the channel's (the browser's) decides, checks named in English."""
+    invoice = invoice_sample(random.Random(13), date.today(), None, PHOTO)
+    settings = load_settings(assistant_data_dir=tmp_path, database_url=database_url)
+    engine = make_engine(database_url)
+    try:
+        manager = build_dialogue_manager(settings, answerer=answerer, engine=engine)
+        user = f"u-{uuid.uuid4().hex[:10]}"
+        manager.reply(IncomingMessage("test", user, "s1", "I want to apply for a loan", language="en"))
+        manager.reply(IncomingMessage("test", user, "s1", "Wenzhou Unrelated Trading Co., Ltd.", language="en"))
+        reply = manager.reply(IncomingMessage("test", user, "s1", language="en", attachment=Attachment(
+            "invoice.jpg", "image/jpeg", data=invoice.data)))
+        assert reply.language == "en" and reply.text.startswith('Received "invoice.jpg" (read as: invoice)')
+        assert "To look at: your company is a party" in reply.text, reply.text
+        assert not re.search(r"[\u4e00-\u9fff]", reply.text), reply.text
+        chinese = manager.reply(IncomingMessage("test", f"{user}-zh", "s2", language="zh", attachment=Attachment(
+            "invoice.jpg", "image/jpeg", data=invoice.data)))
+        assert chinese.language == "zh" and "初步核验结论" in chinese.text
     finally:
         engine.dispose()

@@ -23,3 +23,5 @@ def test_a_photo_of_no_document_asks_the_client_to_retake(tmp_path: Path) -> Non
         verifier.verify(photo)
     message = str(caught.value)
     assert "请重新拍摄或上传发票、合同或营业执照" in message and "人工" not in message
+    # Each language on its own, for the reply in the client's language.
+    assert "请重新拍摄" in caught.value.by_language["zh"] and "Please retake" in caught.value.by_language["en"]

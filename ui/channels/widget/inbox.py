@@ -13,29 +13,32 @@ from typing import Any
 
 from ui.channels.rest.messages import session_snapshot
 from ui.services import Services
+from ui.texts import message as t
 
 POLL_S = 1.0
 
 
 def banner(state: dict[str, Any]) -> str:
     """The line over the chat while a person is involved; empty otherwise."""
-    hand = state.get("handover") or {}
+    hand, lang = state.get("handover") or {}, state.get("lang") or "zh"
     if hand.get("status") == "held":
-        return f"**人工服务中**：{html.escape(str(hand.get('staff_name') or '工作人员'))} 正在为您服务。"
+        name = html.escape(str(hand.get("staff_name") or t("widget_staff_default", lang)))
+        return t("widget_banner_held", lang, name=name)
     if hand.get("status") == "waiting":
         if hand.get("callback_due"):
-            return f"**已登记回电**：工作人员将在 {hand['callback_due']} 前联系您，也可以在这里留言。"
-        return f"**正在为您转接人工客服**：您前面还有 {hand.get('ahead', 0)} 位客户。"
+            return t("widget_banner_callback", lang, due=str(hand["callback_due"]))
+        return t("widget_banner_waiting", lang, ahead=str(hand.get("ahead", 0)))
     return ""
 
 
-def as_chat(message: dict[str, Any]) -> dict[str, Any]:
+def as_chat(message: dict[str, Any], lang: str = "zh") -> dict[str, Any]:
     """A stored message as a Chatbot entry; text is escaped so HTML shows as text."""
     text = html.escape(message["text"])
     if message["role"] == "client":
         return {"role": "user", "content": text}
     if message["role"] == "staff":
-        return {"role": "assistant", "content": f"**客服 {html.escape(message.get('staff_name') or '')}**：{text}"}
+        return {"role": "assistant",
+                "content": t("widget_staff_says", lang, name=html.escape(message.get("staff_name") or ""), text=text)}
     return {"role": "assistant", "content": text}
 
 
@@ -45,7 +48,7 @@ def restore(svc: Services, state: dict[str, Any]) -> tuple[list[dict[str, Any]],
     if not sid or not svc.signer.session_ok(sid):
         return [], {}
     snapshot = session_snapshot(svc, sid, 0)
-    history = [as_chat(m) for m in snapshot["messages"] if m["text"]]
+    history = [as_chat(m, state.get("lang") or "zh") for m in snapshot["messages"] if m["text"]]
     last = snapshot["messages"][-1]["id"] if snapshot["messages"] else 0
     return history, {**state, "last_id": last, "handover": snapshot["handover"]}
 
@@ -56,7 +59,8 @@ def news(svc: Services, state: dict[str, Any]) -> tuple[list[dict[str, Any]], di
     if not sid:
         return [], state
     snapshot = session_snapshot(svc, sid, int(state.get("last_id") or 0))
-    fresh = [as_chat(m) for m in snapshot["messages"] if m["role"] == "staff" or m.get("notice")]
+    fresh = [as_chat(m, state.get("lang") or "zh") for m in snapshot["messages"]
+             if m["role"] == "staff" or m.get("notice")]
     last = snapshot["messages"][-1]["id"] if snapshot["messages"] else state.get("last_id", 0)
     return fresh, {**state, "last_id": last, "handover": snapshot["handover"]}
 
