@@ -20,8 +20,9 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answering.checks import check_reply
-from assistant.answering.extractive import _TERMS_RE, Composition, ExtractiveComposer, Messages, sources_line
+from assistant.answering.extractive import _TERMS_RE, Composition, ExtractiveComposer, sources_line
 from assistant.answering.language import Language
+from assistant.answering.messages import Messages
 from assistant.answering.prompt import Passage, build_messages, passages_for
 from assistant.answering.streaming import LlmTimeout, invoke_within, stream_within
 from assistant.answering.turn import Turn

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
-from assistant.answering.extractive import Composition, ExtractiveComposer, Messages
+from assistant.answering.extractive import Composition, ExtractiveComposer
 from assistant.answering.guard import classify_scope
 from assistant.answering.language import Language, detect_language
+from assistant.answering.messages import Messages
 from assistant.answering.rewrite import rewrite_query
 from assistant.answering.turn import Turn
 from assistant.settings import Settings
