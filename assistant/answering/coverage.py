@@ -48,9 +48,12 @@ _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 # Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
 # that names some, not by one that says such firms exist.
 _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
-                     r"|哪些(城市|地区|机构|公司|银行)|which (firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)"
-                     r"|regions?)|who is|list of", re.I)
+                     r"|(机构|公司|银行|城市|地区|单位)(都|还)?有哪些|哪些(城市|地区|机构|公司|银行)"
+                     r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"
+                     r"|who is|list of", re.I)
 _NAME_TAGS = ("nr", "ns", "nt")
+_ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
+OWN_NAME_PASSAGES = 3
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
@@ -149,8 +152,9 @@ class CoverageCheck:
         """Whether a passage names a person, place or organisation other than ``own`` (the bank,
         its products): what a question asking for names needs."""
         for text in passages:
-            if re.search(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b", text):
-                return True
+            for m in _ENGLISH_NAME.finditer(text):
+                if not self._everywhere(m.group(0)):
+                    return True
             for word, flag in pseg.cut(text):
                 # jieba tags many two-character words as names (齐全, 上门): three characters, or a
                 # place with its suffix (朝阳区), is a name.
@@ -158,6 +162,10 @@ class CoverageCheck:
                 if flag in _NAME_TAGS and named and not any(word in o or o in word for o in own):
                     return True
         return False
+
+    def _everywhere(self, name: str) -> bool:
+        """A name in many passages is the bank's own (Jincheng Bank), not one a client asks for."""
+        return sum(1 for c in self.kb.chunks if name in c.text) >= OWN_NAME_PASSAGES
 
     def unknown_share(self, question: str) -> float:
         """Weight of the question's nouns the knowledge base never uses, over all its content words."""

@@ -85,7 +85,7 @@ class ExtractiveComposer:
         if faq is not None:
             hit, closeness = faq
             if not parts and closeness >= FAQ_MATCH:
-                return self._answer(plan, [("", "", hit)])
+                return self._checked(plan, [("", "", hit)])
             if parts and all(h.index != hit.index for _, _, h in parts):
                 # An FAQ worded like the client's question leads when the product was only guessed
                 # from the situation; otherwise the product's own section leads and the FAQ completes it.
@@ -102,10 +102,13 @@ class ExtractiveComposer:
             parts = self._retrieved(plan)
             if parts is None:
                 return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
+        return self._checked(plan, parts)
+
+    def _checked(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
         if self.coverage.asks_for_names(plan.question) and not self.coverage.names_any(
                 [h.chunk.text for _, _, h in parts], self._own_names):
             # 合作的评估机构是哪几家: the documents say there are such firms, not which.
-            return Composition(self.messages.not_covered(lang, []), False, [], "not_covered")
+            return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")
         return self._answer(plan, parts)
 
     @cached_property

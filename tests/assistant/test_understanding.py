@@ -121,3 +121,13 @@ def test_english_typos_and_shorthand_still_find_the_section(answerer: QuestionAn
     answer = answerer.answer("wats the mortage LTV if we pledge a factory bulding?")
     assert answer.grounded and answer.language == "en"
     assert "60% for commercial property and industrial buildings" in answer.answer
+
+
+def test_a_question_asking_for_names_is_answered_only_with_names(answerer: QuestionAnswerer):
+    # The handbook says the bank appoints appraisers and works with investors, not which ones.
+    for question in ("抵押贷合作的评估机构是哪几家", "Which appraisal firm does the bank use for the IP Pledge Loan?"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
+    # Asking which products can be done online is answered: the passage names them.
+    answer = answerer.answer("哪些贷款可以全程在网上办？")
+    assert answer.grounded and "发票贷" in answer.answer
