@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.answering.service import QuestionAnswerer, build_answerer
 from assistant.dialogue import DialogueManager
 from assistant.settings import Settings, load_settings
-from assistant.store.db import make_engine, upgrade_schema
+from assistant.store.db import make_engine, session_factory, upgrade_schema
 from assistant.wiring import build_dialogue_manager
 from knowledge_base.ingest import ingest
 from knowledge_base.store import KnowledgeBaseStore
@@ -53,6 +54,14 @@ def database_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str
     with migrated_schema(PG_URL, "sme_test_") as url:
         _covered.add("postgresql")
         yield url
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Database sessions on the run's database, for tests that look at what was stored."""
+    engine = make_engine(database_url)
+    yield session_factory(engine)
+    engine.dispose()
 
 
 @pytest.fixture

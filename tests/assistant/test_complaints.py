@@ -8,7 +8,6 @@ uses its own received date, so ticket numbers do not depend on the other tests i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from assistant.complaints.tickets import Complainant, extend_ticket, register_ticket, withdraw_ticket
 from assistant.complaints.urgency import urgent_signs
 from assistant.dialogue.repository import aware
-from assistant.store.db import make_engine, session_factory
 from assistant.store.models import AuditLog, ComplaintTicket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,13 +25,6 @@ SLOTS = {"company": "杭州明远科技有限公司", "credit_code": None, "cont
          "business_type": "account", "business_channel": "online", "category": "fees",
          "description": "被扣了200元年费，事先没有通知", "occurred_on": "2024-06-07", "amount": "200.00",
          "request": "退还费用"}
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 def client() -> Complainant:

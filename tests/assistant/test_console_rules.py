@@ -5,7 +5,6 @@ how the call went, and a complaint moves only along its allowed transitions, ref
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,18 +15,10 @@ from assistant import review, review_complaints
 from assistant.dialogue.actions import FlowActions
 from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity, add_staff
-from assistant.store.db import make_engine, session_factory
 from assistant.store.models import AuditLog, Conversation, Lead
 from tests.assistant.test_deadlines import COMPLAINT, HOT_LEAD, SHANGHAI
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 10:00 in Shanghai
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +23,6 @@ from assistant import review, review_complaints
 from assistant.dialogue.actions import FlowActions
 from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity
-from assistant.store.db import make_engine, session_factory
 from assistant.store.models import ComplaintTicket, Conversation, Lead, Message
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -37,13 +35,6 @@ COMPLAINT = {"company": "杭州明远科技有限公司", "credit_code": None, "
              "business_channel": "online", "category": "fees", "description": "被扣了200元年费，事先没有通知",
              "occurred_on": "2026-11-27", "amount": "200.00", "request": "退还费用"}
 TOLD = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) 前")
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

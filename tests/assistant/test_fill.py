@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from assistant.complaints.tickets import Complainant, extend_ticket, register_ti
 from assistant.dialogue.actions import lead_reference
 from assistant.flows import load_flows
 from assistant.flows.fill import fill, misread
-from assistant.store.db import make_engine, session_factory
 from assistant.validators import ValidationContext, get_validator
 
 FLOWS = load_flows()
@@ -97,13 +95,6 @@ def test_the_lead_reference_carries_the_local_day_and_the_id() -> None:
 
 
 # complaint status ----------------------------------------------------------------------------------
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
-
-
 def test_status_needs_the_tickets_mobile_and_tells_due_date_and_extension(sessions: sessionmaker[Session]) -> None:
     received = datetime(2026, 10, 9, 23, 30, tzinfo=SHANGHAI).astimezone(UTC)  # late evening: local date 10-09
     mobile = f"139{uuid.uuid4().int % 10**8:08d}"

@@ -21,7 +21,7 @@ from assistant import review
 from assistant.dialogue.actions import FlowActions
 from assistant.flows import FlowProgress
 from assistant.staff_accounts import StaffIdentity
-from assistant.store.db import alembic_config, make_engine, session_factory, upgrade_schema
+from assistant.store.db import alembic_config, make_engine, upgrade_schema
 from assistant.store.models import Conversation, Lead
 from tests.assistant.test_deadlines import HOT_LEAD, SHANGHAI
 from tests.pg_schema import empty_schema
@@ -29,13 +29,6 @@ from tests.pg_schema import empty_schema
 ADMIN = StaffIdentity(0, "reference-test", "admin")
 NOW = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 1 December 00:00 in Shanghai: the local date is the 1st
 PG_URL = os.environ.get("SME_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
 
 
 @pytest.fixture

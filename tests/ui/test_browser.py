@@ -15,6 +15,7 @@ import pytest
 from eval.ocr.generate import invoice_sample
 from tests.ui.conftest import (
     ARTIFACTS,
+    CHROMIUM,
     HOT_LEAD,
     PASSWORDS,
     XSS,
@@ -26,9 +27,6 @@ from tests.ui.conftest import (
     stop_server,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -43,14 +41,6 @@ def server(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     running = start_server(settings)
     yield running
     stop_server(running)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

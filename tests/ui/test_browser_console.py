@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.conftest import HOT_LEAD, PASSWORDS, URGENT_COMPLAINT, Server, chat_script
-from tests.ui.test_browser import artifacts, blocking_violations, browser, server  # noqa: F401 (fixtures)
+from tests.ui.test_browser import artifacts, blocking_violations, server  # noqa: F401 (fixtures)
 
 LAPTOP = {"width": 1366, "height": 768}
 

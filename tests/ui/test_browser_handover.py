@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.conftest import ARTIFACTS, PASSWORDS, Server, make_settings, start_server, stop_server
+from tests.ui.conftest import ARGS, ARTIFACTS, CHROMIUM, PASSWORDS, Server, make_settings, start_server, stop_server
 from tests.ui.inbox_helpers import MovableClock
-from tests.ui.test_browser import ARGS, CHROMIUM, PHONE, blocking_violations
+from tests.ui.test_browser import PHONE, blocking_violations
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -19,7 +19,7 @@ from assistant.store.db import make_engine, session_factory
 from assistant.store.models import Conversation, FlowState, Message
 from eval.ocr.generate import invoice_sample
 from tests.ui.conftest import ARTIFACTS, Server, make_settings, start_server, stop_server
-from tests.ui.test_browser import ARGS, CHROMIUM, PHONE, blocking_violations
+from tests.ui.test_browser import PHONE, blocking_violations
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -30,14 +30,6 @@ def server(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     running = start_server(settings)
     yield running
     stop_server(running)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def phone(browser: object, locale: str) -> object:
