@@ -58,7 +58,7 @@ class Planner:
         key_terms.update(w for w in kb.glossary.words() if len(w) >= 2)
         # Only the domain's key terms are targets: in a large vocabulary homophones abound.
         self.pinyin = PinyinMatcher(key_terms, (), set(kb.idf))
-        self.spelling = SpellingCorrector([*kb.idf, *(c.title + " " + c.section + " " + c.text for c in kb.chunks)])
+        self.spelling = SpellingCorrector(kb.idf)  # every word of the KB, English ones included
         # Which chunks answer which aspect of which document (a section may span chunks).
         self.sections: dict[tuple[str, str], list[int]] = {}
         self.faqs: list[int] = []
