@@ -174,5 +174,11 @@ def without_cues(text: str) -> str:
     return low
 
 
+def without_conditions(text: str) -> str:
+    """``text`` with what is said as a condition or exception blanked (晚还几天, 材料齐全后), the
+    same length, so positions still match the original."""
+    return _EXCEPT.sub(lambda m: " " * len(m.group(0)), text.lower())
+
+
 def _inside(start: int, end: int, aspect: str, every: list[tuple[int, int, str]]) -> bool:
     return any(a != aspect and s <= start and end <= e and (e - s) > (end - start) for s, e, a in every)

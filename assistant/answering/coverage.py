@@ -57,7 +57,7 @@ OWN_NAME_PASSAGES = 3
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
-_GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办法 时候 地方 方面 方式 意思 这种 那种 人家 大家 "
+GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办法 时候 地方 方面 方式 意思 这种 那种 人家 大家 "
                            "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金 名字 名称".split())
 
 
@@ -66,9 +66,14 @@ class CoverageCheck:
         self.kb = kb
 
     @cached_property
+    def words(self) -> set[str]:
+        """The words the KB uses as such: its tokens and glossary words."""
+        return set(self.kb.idf) | set(self.kb.glossary.words())
+
+    @cached_property
     def _vocabulary(self) -> set[str]:
         """Every word the KB uses: its tokens, glossary words, and the words of its titles."""
-        words = set(self.kb.idf) | set(self.kb.glossary.words())
+        words = set(self.words)
         for title in {c.title for c in self.kb.chunks}:
             words.update(self.kb.tokenizer.words(title))
             words.add(title.lower())
@@ -118,21 +123,21 @@ class CoverageCheck:
         what is asked for (哪些城市, 网址是多少, 什么口径) or a term of its own (个体工商户), not
         the client's setting (产品在医院卖得还可以)."""
         return list(dict.fromkeys(w for w, asked in self.asked_nouns(question)
-                                  if (asked or len(w) >= 3) and not self._known(w)))
+                                  if (asked or len(w) >= 3) and not self.known(w)))
 
     def asked_nouns(self, question: str) -> Iterator[tuple[str, bool]]:
         """(noun, whether it is what a question word asks for) for the asking clauses' nouns."""
         for clause in asking_clauses(question):
             for word, flag in pseg.cut(without_cues(clause), HMM=False):
                 word = word.strip()
-                if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in _GENERIC_NOUNS
+                if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in GENERIC_NOUNS
                         or not flag.startswith(_NOUN_TAGS) or _NOT_A_THING.fullmatch(word)):
                     continue
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
                                   r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)", clause)
                 yield word, bool(asked)
 
-    def _known(self, word: str) -> bool:
+    def known(self, word: str) -> bool:
         if word in self._vocabulary:  # the KB's tokens, titles and glossary words
             return True
         parts = [t for t in self.kb.tokenizer.tokens(word) if len(t) >= 2 and t != word]

@@ -17,6 +17,7 @@ from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from assistant.answering.messages import Messages
 from assistant.answering.plan import FAQ_MATCH, Plan, Planner
+from assistant.answering.stated import StatedCheck
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
 
@@ -54,6 +55,7 @@ class ExtractiveComposer:
         self.top_k = top_k
         self.planner = Planner(retriever)
         self.coverage = CoverageCheck(retriever.kb)
+        self.stated = StatedCheck(self.coverage.known, self.coverage.words, retriever.kb.glossary)
 
     def products_in(self, text: str) -> list[str]:
         return self.planner.subjects.named(self.planner.pinyin.correct(text))
@@ -109,6 +111,13 @@ class ExtractiveComposer:
                 [h.chunk.text for _, _, h in parts], self._own_names):
             # 合作的评估机构是哪几家: the documents say there are such firms, not which.
             return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")
+        # 发票贷的集中度超过多少 / 贴息能贴几个点: the product's documents never give that detail. Not
+        # when the product was guessed from the client's story, told in the client's own words.
+        asked = self.planner.subjects.without_names(plan.text)
+        passages = [h.chunk.text for _, _, h in parts]
+        if plan.subject_from != "situation" and (
+                unstated := self.stated.unstated(asked, passages, self.planner.documents_about(plan))):
+            return Composition(self.messages.not_covered(plan.lang, unstated), False, [], "not_covered")
         return self._answer(plan, parts)
 
     @cached_property

@@ -72,6 +72,7 @@ class Planner:
             if aspect:
                 self.sections.setdefault((c.source, aspect), []).append(i)
 
+        self._faq_set = frozenset(self.faqs)
         self.originals = self._pair_editions()
         self._stems = {_stem(t) for t in kb.idf}
         # Sections of the documents about no product (compliance notes, channels, guides), by
@@ -257,6 +258,15 @@ class Planner:
                     return hit
             return Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
         return None  # the product's document has no section for this aspect
+
+    def documents_about(self, plan: Plan) -> list[str]:
+        """Every passage about the plan's products in its edition: their documents and the FAQ
+        entries that name them."""
+        sources = self.subject_sources(plan)
+        if not sources:
+            return []
+        return [c.text for i, c in enumerate(self.kb.chunks) if c.source in sources or (
+            i in self._faq_set and set(self._faq_subjects(i)) & set(plan.subjects))]
 
     def subject_sources(self, plan: Plan) -> set[str]:
         return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}

@@ -131,3 +131,26 @@ def test_a_question_asking_for_names_is_answered_only_with_names(answerer: Quest
     # Asking which products can be done online is answered: the passage names them.
     answer = answerer.answer("哪些贷款可以全程在网上办？")
     assert answer.grounded and "发票贷" in answer.answer
+
+
+def test_a_detail_the_product_documents_never_give_is_not_answered_with_a_nearby_figure(
+        answerer: QuestionAnswerer):
+    # The handbook says the invoice loan weighs customer concentration, and that equity options
+    # may be agreed; it never says how much. Its amount sections are not that figure.
+    assert not answerer.answer("发票贷的客户集中度要低于多少才不影响额度？").grounded
+    assert not answerer.answer("投贷联动认股选择权的比例一般是多少？").grounded
+    # 年龄: the KB speaks of it elsewhere; the tech loan's documents never do.
+    assert not answerer.answer("科技贷对法人年龄有没有限制？").grounded
+
+
+def test_a_figure_asked_and_given_is_still_answered(answerer: QuestionAnswerer):
+    assert "5至10个工作日" in answerer.answer("知识产权质押贷评估一般要几天？").answer
+    # 税额: the client's word for what the handbook calls 纳税总额.
+    assert "5倍至10倍" in answerer.answer("税金贷能借到交税额的几倍？").answer
+
+
+def test_stated_check_counts_a_cost_the_bank_bears_as_stated(answerer: QuestionAnswerer):
+    stated = answerer.composer.stated
+    about = ["抵押物评估由锦程银行委托评估机构完成，评估费和抵押登记费由锦程银行承担。"]
+    assert stated.unstated("的评估费要交多少", about, about) == []
+    assert stated.unstated("的评估费要交多少", ["评估费另行约定。"], ["评估费另行约定。"]) == ["评估费"]
