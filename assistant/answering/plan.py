@@ -12,6 +12,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from assistant.answering.guard import asking_clauses
 from assistant.answering.language import Language
 from knowledge_base.aspects import PRODUCT_ASPECTS, AspectVocabulary, heading_aspects, section_aspect
 from knowledge_base.pinyin import PinyinMatcher
@@ -25,6 +26,7 @@ FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that mak
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
+ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
 # What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
 _FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
 
@@ -38,6 +40,7 @@ class Plan:
     subjects: list[str] = field(default_factory=list)
     aspects: list[str] = field(default_factory=list)
     subject_from: str = ""  # "named", "situation", "history"
+    asked: str = ""  # the clauses that ask (a long message's story set aside); ``text`` when all do
 
 
 class Planner:
@@ -122,7 +125,9 @@ class Planner:
     def plan(self, question: str, lang: Language, history: list[str] | None = None) -> Plan:
         text = self.spelling.correct(self.pinyin.correct(question))
         docs_lang = "en" if lang == "en" and self.subjects.sources_in("en") else "zh"
-        plan = Plan(question, text, lang, docs_lang)
+        # (English asks up front and in one sentence: its commas do not set a story aside.)
+        asked = text if text.isascii() else "，".join(asking_clauses(text)) or text
+        plan = Plan(question, text, lang, docs_lang, asked=asked)
         plan.subjects = self.subjects.named(text)
         plan.subject_from = "named" if plan.subjects else ""
         if not plan.subjects:
@@ -138,7 +143,10 @@ class Planner:
                     plan.subjects, plan.subject_from = named, "history"
                     break
         plan.subjects = plan.subjects[:MAX_SUBJECTS]
-        plan.aspects = self.vocabulary.aspects(self.subjects.without_names(text))
+        # What is asked is in the asking clauses, first; the story around them (之前在别的银行贷过款都
+        # 按时还了) uses aspect words too, which come after.
+        plan.aspects = list(dict.fromkeys(self.vocabulary.aspects(self.subjects.without_names(plan.asked))
+                                          + self.vocabulary.aspects(self.subjects.without_names(text))))
         if "fraud" in plan.aspects:
             plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
         plan.aspects = plan.aspects[:MAX_ASPECTS]
@@ -159,20 +167,26 @@ class Planner:
 
         An entry about another product than the one the client means is never the answer."""
         best, score, raw = None, 0.0, 0.0
-        everything = self._weighted(plan.text)
-        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
-        # a question made mostly of them (a football match) is not that entry in other words.
-        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
-        for i in self.faqs:
-            chunk = self.kb.chunks[i]
-            if self.subjects.language.get(chunk.source) != plan.docs_lang:
-                continue
-            about = self._faq_subjects(i)
-            if plan.subjects and about and not set(about) & set(plan.subjects):
-                continue
-            s = _weighted_dice(asked, self._faq_tokens(i))
-            if s > score:
-                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+        # A long message's story dilutes the match, but may also be what the entry asks about
+        # (刚开张半年 + 有办法拿到钱吗): the whole message and its asking clauses, the closer one.
+        texts = [plan.text]
+        if ASKED_FAQ_CHARS <= len(plan.asked) < len(plan.text):
+            texts.append(plan.asked)
+        for text in texts:
+            everything = self._weighted(text)
+            # Words the knowledge base never uses cannot match an entry; they would only dilute.
+            # But a question made mostly of them (a football match) is not that entry in other words.
+            asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
+            for i in self.faqs:
+                chunk = self.kb.chunks[i]
+                if self.subjects.language.get(chunk.source) != plan.docs_lang:
+                    continue
+                about = self._faq_subjects(i)
+                if plan.subjects and about and not set(about) & set(plan.subjects):
+                    continue
+                s = _weighted_dice(asked, self._faq_tokens(i))
+                if s > score:
+                    best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
         if best is None or score < threshold or raw < FAQ_RAW_MATCH:
             return None
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
