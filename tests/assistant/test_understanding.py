@@ -154,3 +154,13 @@ def test_stated_check_counts_a_cost_the_bank_bears_as_stated(answerer: QuestionA
     about = ["抵押物评估由锦程银行委托评估机构完成，评估费和抵押登记费由锦程银行承担。"]
     assert stated.unstated("的评估费要交多少", about, about) == []
     assert stated.unstated("的评估费要交多少", ["评估费另行约定。"], ["评估费另行约定。"]) == ["评估费"]
+
+
+def test_in_a_long_message_the_asking_clause_says_what_is_asked(answerer: QuestionAnswerer):
+    # The story after the question speaks of term, interest, amount and repayment; what is asked
+    # is how soon the loan is approved, and the materials.
+    answer = answerer.answer("科技贷审批要多久？我们之前贷款期限是一年，利息按月付，额度200万，每期都按时还了。")
+    assert cited(answer)[0] == ("科技贷", "办理流程与时效")
+    assert "5个工作日内" in answer.answer
+    answer = answerer.answer("想问下税金贷需要什么材料？我们公司去年纳税80万，之前贷款额度100万，利率5%，按时还款。")
+    assert cited(answer)[0] == ("税金贷", "申请材料")
