@@ -134,14 +134,14 @@ class Planner:
             situated = self.subjects.situated(self.kb.tokenizer.tokens(text))
             if situated:
                 plan.subjects, plan.subject_from = [situated], "situation"
-        if not plan.subjects:
-            for earlier in reversed((history or [])[-HISTORY_TURNS:]):
-                earlier = self.pinyin.correct(earlier)
-                named = self.subjects.named(earlier) or [s for s in [
-                    self.subjects.situated(self.kb.tokenizer.tokens(earlier))] if s]
-                if named:
-                    plan.subjects, plan.subject_from = named, "history"
-                    break
+        if not plan.subjects and history:
+            recent = [self.pinyin.correct(earlier) for earlier in history[-HISTORY_TURNS:]]
+            named = next((n for n in map(self.subjects.named, reversed(recent)) if n), [])
+            # A situation told over several messages (拿了800万股权投资 / 想再配套点贷款扩产) is
+            # read as one story: one message of it alone may point elsewhere.
+            situated = self.subjects.situated(self.kb.tokenizer.tokens(" ".join(recent))) if not named else None
+            if named or situated:
+                plan.subjects, plan.subject_from = named or [situated], "history"
         plan.subjects = plan.subjects[:MAX_SUBJECTS]
         # What is asked is in the asking clauses, first; the story around them (之前在别的银行贷过款都
         # 按时还了) uses aspect words too, which come after.
@@ -166,30 +166,37 @@ class Planner:
         """The FAQ entry asked in other words (question to question), with how close it is.
 
         An entry about another product than the one the client means is never the answer."""
-        best, score, raw = None, 0.0, 0.0
         # A long message's story dilutes the match, but may also be what the entry asks about
         # (刚开张半年 + 有办法拿到钱吗): the whole message and its asking clauses, the closer one.
         texts = [plan.text]
         if ASKED_FAQ_CHARS <= len(plan.asked) < len(plan.text):
             texts.append(plan.asked)
-        for text in texts:
-            everything = self._weighted(text)
-            # Words the knowledge base never uses cannot match an entry; they would only dilute.
-            # But a question made mostly of them (a football match) is not that entry in other words.
-            asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
-            for i in self.faqs:
-                chunk = self.kb.chunks[i]
-                if self.subjects.language.get(chunk.source) != plan.docs_lang:
-                    continue
-                about = self._faq_subjects(i)
-                if plan.subjects and about and not set(about) & set(plan.subjects):
-                    continue
-                s = _weighted_dice(asked, self._faq_tokens(i))
-                if s > score:
-                    best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
-        if best is None or score < threshold or raw < FAQ_RAW_MATCH:
+        found = [m for m in (self._closest_faq(plan, text) for text in texts)
+                 if m[0] is not None and m[1] >= threshold and m[2] >= FAQ_RAW_MATCH]
+        if not found:
             return None
+        best, score, _ = max(found, key=lambda m: m[1])
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
+
+    def _closest_faq(self, plan: Plan, text: str) -> tuple[int | None, float, float]:
+        """The FAQ entry closest to ``text``: (chunk index, closeness, closeness counting the
+        words the KB never uses)."""
+        best, score, raw = None, 0.0, 0.0
+        everything = self._weighted(text)
+        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
+        # a question made mostly of them (a football match) is not that entry in other words.
+        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
+        for i in self.faqs:
+            chunk = self.kb.chunks[i]
+            if self.subjects.language.get(chunk.source) != plan.docs_lang:
+                continue
+            about = self._faq_subjects(i)
+            if plan.subjects and about and not set(about) & set(plan.subjects):
+                continue
+            s = _weighted_dice(asked, self._faq_tokens(i))
+            if s > score:
+                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+        return best, score, raw
 
     def _faq_subjects(self, i: int) -> list[str]:
         if i not in self._faq_about:
