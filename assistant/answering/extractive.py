@@ -111,7 +111,7 @@ class ExtractiveComposer:
                 [h.chunk.text for _, _, h in parts], self._own_names):
             # 合作的评估机构是哪几家: the documents say there are such firms, not which.
             return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")
-        # 发票贷的集中度超过多少 / 贴息能贴几个点: the product's documents never give that detail. Not
+        # 发票贷的集中度超过多少 / 认股选择权多少比例: the product's documents never give that detail. Not
         # when the product was guessed from the client's story, told in the client's own words.
         asked = self.planner.subjects.without_names(plan.text)
         passages = [h.chunk.text for _, _, h in parts]

@@ -1,16 +1,17 @@
 """Whether the documents state what a question asks, once the passages to answer from are chosen.
 
 A question about one of our products, worded with the handbook's own words, can still ask for a
-detail the handbook never gives (信用贷续贷要多久, 发票贷的客户集中度超过多少会降额度). The
+detail the handbook never gives (投贷联动的认股选择权约定多少比例, 发票贷的客户集中度超过多少会
+降额度). The
 nearest section then reads like an answer and is not one. Two general rules, read against the
 product's own documents rather than a list of questions:
 
-* **an absent term**: a thing the asking clause asks about (年龄有没有要求, 手机号多少) that neither
+* **an absent term**: a thing the asking clause asks about (科技贷对年龄有没有要求) that neither
   the passages nor any document about the product mention, while other documents use that very
   word: they speak of it, this product's documents do not.
 * **an unstated quantity**: the clause asks how much, how long or what share of a thing
-  (贴息能贴几个点, 集中度超过多少), and no sentence about that thing carries a figure, or says
-  there is none to pay (评估费由本行承担, 不收取保证金).
+  (认股选择权多少比例, 集中度超过多少), and no sentence about that thing carries a figure, or
+  says there is none to pay or what decides it (评估费由本行承担, 不收取保证金, 以当地政策为准).
 
 Chinese questions only: English questions are answered from a translated edition whose words
 follow the Chinese originals only loosely.
