@@ -151,3 +151,11 @@ def test_the_complaint_queue_and_the_header_name_codes_in_chinese(alice: httpx.C
     assert ticket in text and "未经授权扣款或盗刷" in text and "unauthorised" not in text
     assert "alice（客户经理）" in text  # the role, not "agent"
     assert alice.get("/console/charts/complaints.png").headers["content-type"] == "image/png"
+
+
+def test_a_lead_or_complaint_that_does_not_exist_sends_staff_back_to_the_list_with_a_reason(
+        alice: httpx.Client) -> None:
+    page = alice.get("/console/leads/987654")
+    assert page.url.path == "/console/leads" and "线索 987654 不存在" in visible(page.text)
+    page = alice.get("/console/complaints/TS-NOPE")
+    assert page.url.path == "/console/complaints" and "工单 TS-NOPE 不存在" in visible(page.text)

@@ -20,9 +20,9 @@ from fastapi.responses import RedirectResponse, Response
 from assistant import review
 from assistant.audit import attempt
 from ui.errors import ApiError
-from ui.routes.console_page import COOKIE, LOGIN_CSRF, _back, _form, _guard, _now, _page, _staff
+from ui.routes.console_page import COOKIE, LOGIN_CSRF, _back, _detail, _form, _guard, _now, _page, _staff
 from ui.routes.deps import client_address, services, staff_from_token
-from ui.staff_login import check_login, sign_out, with_links
+from ui.staff_login import check_login, sign_out
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -98,17 +98,9 @@ async def leads(request: Request) -> Response:
 @router.get("/leads/{lead_id}")
 @_guard
 async def lead(request: Request, lead_id: int) -> Response:
-    staff, svc = _staff(request), services(request)
-
-    def load() -> Any:
-        return attempt(svc.sessions, staff.actor, "lead_viewed", "lead", str(lead_id), _now(),
-                       lambda db: review.lead_detail(db, staff, lead_id, _now()))
-
-    try:
-        detail = await run_in_threadpool(load)
-    except review.NotFound as exc:
-        return _back("/console/leads", error=str(exc))
-    return _page(request, "lead.html", staff, lead=with_links(svc, detail, staff))
+    return await _detail(request, audit=("lead_viewed", "lead", str(lead_id)), back="/console/leads",
+                         fetch=lambda db, staff, now: review.lead_detail(db, staff, lead_id, now),
+                         template="lead.html", name="lead")
 
 
 @router.post("/leads/{lead_id}/{action}")

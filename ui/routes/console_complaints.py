@@ -15,9 +15,8 @@ from assistant import review
 from assistant import review_complaints as complaints_review
 from assistant.audit import attempt
 from ui.charts import render_chart
-from ui.routes.console_page import _back, _form, _guard, _now, _page, _staff
+from ui.routes.console_page import _back, _detail, _form, _guard, _now, _page, _staff
 from ui.routes.deps import services
-from ui.staff_login import with_links
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -40,17 +39,9 @@ async def complaints(request: Request) -> Response:
 @router.get("/complaints/{number}")
 @_guard
 async def complaint(request: Request, number: str) -> Response:
-    staff, svc = _staff(request), services(request)
-
-    def load() -> Any:
-        return attempt(svc.sessions, staff.actor, "complaint_viewed", "complaint_ticket", number, _now(),
-                       lambda db: complaints_review.complaint_detail(db, staff, number, _now()))
-
-    try:
-        detail = await run_in_threadpool(load)
-    except review.NotFound as exc:
-        return _back("/console/complaints", error=str(exc))
-    return _page(request, "complaint.html", staff, t=with_links(svc, detail, staff))
+    return await _detail(request, audit=("complaint_viewed", "complaint_ticket", number), back="/console/complaints",
+                         fetch=lambda db, staff, now: complaints_review.complaint_detail(db, staff, number, now),
+                         template="complaint.html", name="t")
 
 
 @router.post("/complaints/{number}/{action}")

@@ -9,6 +9,7 @@ through ``assistant.labels``, the one mapping from codes to what staff read.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
@@ -16,12 +17,15 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from assistant import labels
+from assistant import labels, review
+from assistant.audit import attempt
 from assistant.staff_accounts import StaffIdentity
 from ui.routes.deps import services, staff_from_token
+from ui.staff_login import with_links
 
 COOKIE = "sme_staff"
 LOGIN_CSRF = "sme_login_csrf"
@@ -90,6 +94,25 @@ async def _form(request: Request) -> dict[str, str]:
 def _back(url: str, *, msg: str = "", error: str = "") -> RedirectResponse:
     query = f"?msg={quote(msg)}" if msg else f"?error={quote(error)}" if error else ""
     return RedirectResponse(url + query, status_code=303)
+
+
+async def _detail(request: Request, *, audit: tuple[str, str, str], fetch: Callable[..., Any], back: str,
+                  template: str, name: str) -> Response:
+    """One record's page (a lead, a complaint), read under an audit entry of who looked at it:
+    ``audit`` is (action, entity, id); ``fetch(db, staff, now)`` reads the view. A record that
+    does not exist, or that this member of staff may not see, sends them back to ``back``."""
+    staff, svc = _staff(request), services(request)
+    action, entity, entity_id = audit
+
+    def load() -> Any:
+        return attempt(svc.sessions, staff.actor, action, entity, entity_id, _now(),
+                       lambda db: fetch(db, staff, _now()))
+
+    try:
+        detail = await run_in_threadpool(load)
+    except review.NotFound as exc:
+        return _back(back, error=str(exc))
+    return _page(request, template, staff, **{name: with_links(svc, detail, staff)})
 
 
 def _guard(handler: Any) -> Any:
