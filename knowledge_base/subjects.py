@@ -42,6 +42,11 @@ class SubjectFinder:
         self.kb = kb
         self.language: dict[str, str] = {}  # source -> "zh" | "en"
         self._by_language: dict[str, set[str]] = {}
+        self._faq_subjects: dict[int, list[str]] = {}
+        # Which chunks each document has and which FAQ entries name each product: built the first
+        # time they are asked for.
+        self._chunks_of: dict[str, list[int]] | None = None
+        self._faqs_naming: dict[str, list[int]] = {}
         aspects: dict[str, set[str]] = {}
         titles: dict[str, str] = {}
         for chunk in kb.chunks:
@@ -154,6 +159,26 @@ class SubjectFinder:
         if product is None:
             return None
         return product.sources.get(lang) or product.sources.get("zh")
+
+    def faq_subjects(self, i: int) -> list[str]:
+        """The products FAQ chunk ``i``'s question names (read once per entry)."""
+        if i not in self._faq_subjects:
+            self._faq_subjects[i] = self.named(self.kb.chunks[i].question or "")
+        return self._faq_subjects[i]
+
+    def passages_about(self, keys: list[str], lang: str) -> list[str]:
+        """Every passage about these products in an edition: their documents, and the FAQ
+        entries whose question names one of them."""
+        if self._chunks_of is None:
+            self._chunks_of, self._faqs_naming = {}, {}
+            for i, chunk in enumerate(self.kb.chunks):
+                self._chunks_of.setdefault(chunk.source, []).append(i)
+                if chunk.kind == "faq" and chunk.question:
+                    for key in self.faq_subjects(i):
+                        self._faqs_naming.setdefault(key, []).append(i)
+        ids = {i for key in keys if (source := self.source(key, lang)) for i in self._chunks_of.get(source, ())}
+        ids.update(i for key in keys for i in self._faqs_naming.get(key, ()))
+        return [self.kb.chunks[i].text for i in sorted(ids)]
 
     def sources_in(self, lang: str) -> set[str]:
         if lang not in self._by_language:

@@ -113,11 +113,11 @@ class ExtractiveComposer:
             return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")
         # 发票贷的集中度超过多少 / 认股选择权多少比例: the product's documents never give that detail. Not
         # when the product was guessed from the client's story, told in the client's own words.
-        asked = self.planner.subjects.without_names(plan.text)
-        passages = [h.chunk.text for _, _, h in parts]
-        if plan.subject_from != "situation" and (
-                unstated := self.stated.unstated(asked, passages, self.planner.documents_about(plan))):
-            return Composition(self.messages.not_covered(plan.lang, unstated), False, [], "not_covered")
+        if plan.subject_from != "situation":
+            asked = self.planner.subjects.without_names(plan.text)
+            about = self.planner.subjects.passages_about(plan.subjects, plan.docs_lang)
+            if unstated := self.stated.unstated(asked, [h.chunk.text for _, _, h in parts], about):
+                return Composition(self.messages.not_covered(plan.lang, unstated), False, [], "not_covered")
         return self._answer(plan, parts)
 
     @cached_property

@@ -66,7 +66,6 @@ class Planner:
         self.sections: dict[tuple[str, str], list[int]] = {}
         self.faqs: list[int] = []
         self._faq_cache: dict[int, dict[str, float]] = {}
-        self._faq_about: dict[int, list[str]] = {}
         for i, c in enumerate(kb.chunks):
             if c.kind == "faq" and c.question:
                 self.faqs.append(i)
@@ -75,7 +74,6 @@ class Planner:
             if aspect:
                 self.sections.setdefault((c.source, aspect), []).append(i)
 
-        self._faq_set = frozenset(self.faqs)
         self.originals = self._pair_editions()
         self._stems = {_stem(t) for t in kb.idf}
         # Sections of the documents about no product (compliance notes, channels, guides), by
@@ -190,18 +188,13 @@ class Planner:
             chunk = self.kb.chunks[i]
             if self.subjects.language.get(chunk.source) != plan.docs_lang:
                 continue
-            about = self._faq_subjects(i)
+            about = self.subjects.faq_subjects(i)
             if plan.subjects and about and not set(about) & set(plan.subjects):
                 continue
             s = _weighted_dice(asked, self._faq_tokens(i))
             if s > score:
                 best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
         return best, score, raw
-
-    def _faq_subjects(self, i: int) -> list[str]:
-        if i not in self._faq_about:
-            self._faq_about[i] = self.subjects.named(self.kb.chunks[i].question or "")
-        return self._faq_about[i]
 
     def general_sections(self, plan: Plan, aspects: list[str] | None = None) -> list[tuple[str, str, Hit]]:
         """No product in question: sections of the general documents (compliance notes, service
@@ -280,15 +273,6 @@ class Planner:
             return Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
         return None  # the product's document has no section for this aspect
 
-    def documents_about(self, plan: Plan) -> list[str]:
-        """Every passage about the plan's products in its edition: their documents and the FAQ
-        entries that name them."""
-        sources = self.subject_sources(plan)
-        if not sources:
-            return []
-        return [c.text for i, c in enumerate(self.kb.chunks) if c.source in sources or (
-            i in self._faq_set and set(self._faq_subjects(i)) & set(plan.subjects))]
-
     def subject_sources(self, plan: Plan) -> set[str]:
         return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}
 
@@ -307,13 +291,3 @@ def _stem(token: str) -> str:
 def _weighted_dice(a: dict[str, float], b: dict[str, float]) -> float:
     total = sum(a.values()) + sum(b.values())
     return 2 * sum(w for t, w in a.items() if t in b) / total if total else 0.0
-
-
-def _bigrams(text: str) -> set[str]:
-    chars = [ch for ch in text.lower() if ch.isalnum()]
-    return {a + b for a, b in itertools.pairwise(chars)}
-
-
-def dice(a: str, b: str) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
