@@ -61,6 +61,16 @@ GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办�
                            "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金 名字 名称".split())
 
 
+def clause_words(clause: str) -> Iterator[tuple[int, str, str]]:
+    """(position, word, part-of-speech tag) of a clause's words, aspect wording (利率多少, 最长几年)
+    blanked: what is left names the things asked about. Dictionary words only (no guessing at
+    unknown strings, which are mostly typos)."""
+    position = 0
+    for word, flag in pseg.cut(without_cues(clause), HMM=False):
+        start, position = position, position + len(word)
+        yield start, word.strip(), flag
+
+
 class CoverageCheck:
     def __init__(self, kb: KnowledgeBaseIndex) -> None:
         self.kb = kb
@@ -128,8 +138,7 @@ class CoverageCheck:
     def asked_nouns(self, question: str) -> Iterator[tuple[str, bool]]:
         """(noun, whether it is what a question word asks for) for the asking clauses' nouns."""
         for clause in asking_clauses(question):
-            for word, flag in pseg.cut(without_cues(clause), HMM=False):
-                word = word.strip()
+            for _, word, flag in clause_words(clause):
                 if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in GENERIC_NOUNS
                         or not flag.startswith(_NOUN_TAGS) or _NOT_A_THING.fullmatch(word)):
                     continue

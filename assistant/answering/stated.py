@@ -22,11 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 
-import jieba.posseg as pseg
-
-from assistant.answering.coverage import GENERIC_NOUNS
+from assistant.answering.coverage import GENERIC_NOUNS, clause_words
 from assistant.answering.guard import asking_clauses
-from knowledge_base.aspects import section_aspect, without_conditions, without_cues
+from knowledge_base.aspects import section_aspect, without_conditions
 from knowledge_base.chunking import split_sentences
 from knowledge_base.glossary import Glossary
 from knowledge_base.tokenize import STOPWORDS
@@ -61,10 +59,7 @@ class StatedCheck:
         """(position, word, asked) of the things an asking clause names, aspect wording blanked;
         ``asked`` when a question word follows the word (年龄有没有要求)."""
         out: list[tuple[int, str, bool]] = []
-        position = 0
-        for word, flag in pseg.cut(without_cues(clause), HMM=False):
-            start, position = position, position + len(word)
-            word = word.strip()
+        for start, word, flag in clause_words(clause):
             if (len(word) >= 2 and not word.isascii() and flag.startswith(_TERM_TAGS) and word not in STOPWORDS
                     and word not in _SETTING and not section_aspect(word) and self._known(word)):
                 asked = bool(_ASKED_AFTER.search(clause[start + len(word):].lstrip()))
