@@ -117,7 +117,11 @@ class ExtractiveComposer:
             asked = self.planner.subjects.without_names(plan.text)
             about = self.planner.subjects.passages_about(plan.subjects, plan.docs_lang)
             if unstated := self.stated.unstated(asked, [h.chunk.text for _, _, h in parts], about):
-                return Composition(self.messages.not_covered(plan.lang, unstated), False, [], "not_covered")
+                if without_figure := [u.thing for u in unstated if u.figure]:
+                    text = self.messages.figure_not_stated(plan.lang, without_figure)
+                else:
+                    text = self.messages.not_covered(plan.lang, [u.thing for u in unstated])
+                return Composition(text, False, [], "not_covered")
         return self._answer(plan, parts)
 
     @cached_property

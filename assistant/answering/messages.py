@@ -55,18 +55,28 @@ class Messages:
                 f"{self.bank_name}会核验所有申请材料。如需了解各产品需要哪些真实材料，我可以为您介绍。")
 
     def not_covered(self, lang: Language, topics: list[str]) -> str:
-        named = "、".join(dict.fromkeys(topics)) if topics else ""
         if lang == "en":
             about = f" ({', '.join(dict.fromkeys(topics))})" if topics else ""
-            return (f"{self.bank_name}'s documents here do not cover this{about}. I can answer questions about our "
-                    f"SME financing products (amounts, rates, terms, eligibility, materials, process), register a "
-                    f"complaint or put you in touch with a relationship manager; for anything else please call "
-                    f"{self.hotline}.")
-        about = f"（{named}）" if named else ""
-        return (f"抱歉，{self.bank_name}的资料没有涉及这个问题{about}，我不能凭猜测作答。"
-                f"我可以解答本行小微企业融资产品的额度、利率、期限、申请条件、材料和办理流程，"
-                f"也可以帮您登记投诉或联系客户经理；其他业务请拨打客服热线 "
-                f"{self.hotline}。")
+            return f"{self.bank_name}'s documents here do not cover this{about}. " + self._what_i_can_do(lang)
+        about = f"（{'、'.join(dict.fromkeys(topics))}）" if topics else ""
+        return f"抱歉，{self.bank_name}的资料没有涉及这个问题{about}，我不能凭猜测作答。" + self._what_i_can_do(lang)
+
+    def figure_not_stated(self, lang: Language, things: list[str]) -> str:
+        """The documents speak of the thing (客户集中度) but give no figure for it."""
+        if lang == "en":
+            return (f"{self.bank_name}'s documents mention {', '.join(things)} but do not state the figure you ask "
+                    "for, and I will not guess one. " + self._what_i_can_do(lang))
+        named = "、".join(f"“{t}”" for t in things)
+        return (f"抱歉，{self.bank_name}的资料提到了{named}，但没有写明您问的具体数字，我不能凭猜测作答。"
+                + self._what_i_can_do(lang))
+
+    def _what_i_can_do(self, lang: Language) -> str:
+        if lang == "en":
+            return ("I can answer questions about our SME financing products (amounts, rates, terms, eligibility, "
+                    "materials, process), register a complaint or put you in touch with a relationship manager; "
+                    f"for anything else please call {self.hotline}.")
+        return ("我可以解答本行小微企业融资产品的额度、利率、期限、申请条件、材料和办理流程，"
+                f"也可以帮您登记投诉或联系客户经理；其他业务请拨打客服热线 {self.hotline}。")
 
     def chinese_only(self, lang: Language) -> str:
         return ("(Only a Chinese source covers this; the passage above is quoted in Chinese.)" if lang == "en"

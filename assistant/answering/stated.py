@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 
 from assistant.answering.coverage import GENERIC_NOUNS, clause_words
 from assistant.answering.guard import asking_clauses
@@ -39,6 +40,12 @@ _SETTING = GENERIC_NOUNS | frozenset("企业 公司 贷款 银行 要求 规定 
 # A thing is what a question word asks for when one follows it closely: 年龄有没有要求, 手机号多少.
 _ASKED_AFTER = re.compile(r"^的?(是|有|在|叫|要|一般|具体|能|可以)?"
                           r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何|有没有|要不要)")
+
+
+@dataclass(frozen=True)
+class Unstated:
+    thing: str
+    figure: bool  # True: the documents speak of it but give no figure; False: they never mention it
 
 
 class StatedCheck:
@@ -66,7 +73,7 @@ class StatedCheck:
                 out.append((start, word, asked))
         return out
 
-    def unstated(self, question: str, passages: list[str], documents: Iterable[str]) -> list[str]:
+    def unstated(self, question: str, passages: list[str], documents: Iterable[str]) -> list[Unstated]:
         """What ``question`` (product names blanked) asks that no passage and no document about
         the product states: a term asked about that they never mention, or the thing whose figure
         is asked and never given. ``documents`` empty: no product in question, passages only."""
@@ -74,7 +81,7 @@ class StatedCheck:
             return []
         documents = list(documents)
         corpus = passages + documents
-        missing: list[str] = []
+        missing: list[Unstated] = []
         for clause in asking_clauses(question):
             terms = [(p, w, asked, spellings) for p, w, asked in self.terms(clause)
                      if (spellings := self._spellings(w)) is not None]
@@ -82,12 +89,13 @@ class StatedCheck:
             if documents:
                 # Only a word the knowledge base itself uses (年龄, in another product's conditions):
                 # one it merely contains (税额 in 纳税总额) is the client's wording for what it says.
-                missing += [w for _, w, asked, _ in terms if asked and not mentioned[w] and w in self._words]
+                missing += [Unstated(w, False) for _, w, asked, _ in terms
+                            if asked and not mentioned[w] and w in self._words]
             quantity = _QUANTITY.search(without_conditions(clause))  # not 晚还几天 ("a few days")
             before = [(w, spellings) for p, w, _, spellings in terms if quantity and p < quantity.start()]
             if before and mentioned[before[-1][0]]:
                 thing, spellings = before[-1]  # the nearest thing before 多少: 集中度超过多少
                 about = [s for text in corpus for s in split_sentences(text) if any(w in s for w in spellings)]
                 if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
-                    missing.append(thing)
+                    missing.append(Unstated(thing, True))
         return list(dict.fromkeys(missing))
