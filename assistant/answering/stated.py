@@ -92,10 +92,20 @@ class StatedCheck:
                 missing += [Unstated(w, False) for _, w, asked, _ in terms
                             if asked and not mentioned[w] and w in self._words]
             quantity = _QUANTITY.search(without_conditions(clause))  # not 晚还几天 ("a few days")
-            before = [(w, spellings) for p, w, _, spellings in terms if quantity and p < quantity.start()]
-            if before and mentioned[before[-1][0]]:
-                thing, spellings = before[-1]  # the nearest thing before 多少: 集中度超过多少
+            before = [(p, w, spellings) for p, w, _, spellings in terms if quantity and p < quantity.start()]
+            if before and mentioned[before[-1][1]]:
+                start, thing, spellings = before[-1]  # the nearest thing before 多少: 集中度超过多少
                 about = [s for text in corpus for s in split_sentences(text) if any(w in s for w in spellings)]
                 if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
-                    missing.append(Unstated(thing, True))
+                    missing.append(Unstated(_compound(clause, start, thing), True))
         return list(dict.fromkeys(missing))
+
+
+def _compound(clause: str, start: int, word: str) -> str:
+    """The word with the nouns right before it, as the client wrote them (认股 + 选择权 → 认股选择权):
+    how the thing is named back to the client."""
+    for position, token, flag in reversed(list(clause_words(clause[:start]))):
+        if not token or position + len(token) != start or not flag.startswith(_TERM_TAGS):
+            break
+        start, word = position, token + word
+    return word

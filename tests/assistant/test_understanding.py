@@ -141,7 +141,7 @@ def test_a_detail_the_product_documents_never_give_is_not_answered_with_a_nearby
     answer = answerer.answer("发票贷的客户集中度要低于多少才不影响额度？")
     assert not answer.grounded
     # Not "the documents do not cover 集中度": they do, without the figure.
-    assert "提到了“集中度”，但没有写明您问的具体数字" in answer.answer
+    assert "提到了“客户集中度”，但没有写明您问的具体数字" in answer.answer
     assert not answerer.answer("投贷联动认股选择权的比例一般是多少？").grounded
     # 年龄: the KB speaks of it elsewhere; the tech loan's documents never do.
     assert not answerer.answer("科技贷对法人年龄有没有限制？").grounded
