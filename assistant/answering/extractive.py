@@ -86,7 +86,9 @@ class ExtractiveComposer:
                 return self._answer(plan, [("", "", carried[0])])
         if faq is not None:
             hit, closeness = faq
-            if not parts and closeness >= FAQ_MATCH:
+            # A demand for certainty (科技贷肯定能批吧) is answered with what the bank says about approval
+            # and the reference rate below, not with the FAQ entry that happens to share its words.
+            if not parts and closeness >= FAQ_MATCH and not (plan.subjects and _DEMAND_RE.search(plan.text)):
                 return self._checked(plan, [("", "", hit)])
             if parts and all(h.index != hit.index for _, _, h in parts):
                 # An FAQ worded like the client's question leads when the product was only guessed

@@ -168,3 +168,10 @@ def test_in_a_long_message_the_asking_clause_says_what_is_asked(answerer: Questi
     assert "5个工作日内" in answer.answer
     answer = answerer.answer("想问下税金贷需要什么材料？我们公司去年纳税80万，之前贷款额度100万，利率5%，按时还款。")
     assert cited(answer)[0] == ("税金贷", "申请材料")
+
+
+def test_a_demand_for_approval_gets_the_no_promise_rule_and_the_reference_rate(answerer: QuestionAnswerer):
+    # Not the FAQ entry on eligibility that shares the demand's words: no promise, and the range.
+    answer = answerer.answer("我们资质很好，你们科技贷能不能给个准话，肯定能批吧？")
+    assert cited(answer)[:2] == [("合规提示", "不承诺审批结果"), ("科技贷", "参考利率")]
+    assert "3.45%至4.80%" in answer.answer and "以审批为准" in answer.answer
