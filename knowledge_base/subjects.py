@@ -90,6 +90,7 @@ class SubjectFinder:
             if pattern is not None:
                 self._patterns.append((key, pattern))
         self._longest = max((len(n) for n in self._literal), default=0)
+        self._partial = self._partial_names(kb)
         # Which products' (Chinese) documents use each word: few owners make a word distinctive.
         self._owner_docs = {source: key for key, p in self.products.items() for source in p.sources.values()}
         self._owners: dict[str, set[str]] = {}
@@ -108,6 +109,29 @@ class SubjectFinder:
         kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                            for o in spans)]
         return [key for _, _, key in sorted(kept)]
+
+    def _partial_names(self, kb: KnowledgeBaseIndex) -> dict[str, str]:
+        """Parts of a title long enough to name its product on their own (风险补偿 for 政府风险补偿贷,
+        知识产权 for 知识产权质押贷): runs of the title's words of four characters or more, the
+        product suffix aside, that no other title contains."""
+        found: dict[str, set[str]] = {}
+        for key in self.products:
+            words = kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
+            for i in range(len(words)):
+                for j in range(i + 1, len(words) + 1):
+                    part = "".join(words[i:j])
+                    if len(part) >= 4 and part.lower() not in self._literal:
+                        found.setdefault(part.lower(), set()).add(key)
+        titles = list(self.products)
+        return {part: next(iter(keys)) for part, keys in found.items()
+                if len(keys) == 1 and sum(part in t.lower() for t in titles) == 1}
+
+    def partly_named(self, text: str) -> list[str]:
+        """Products named by a part of their title only (本地政府的风险补偿资金池), in order of mention:
+        read when no product is named in full."""
+        low = text.lower()
+        hits = sorted((low.find(part), key) for part, key in self._partial.items() if part in low)
+        return list(dict.fromkeys(key for _, key in hits))
 
     def without_names(self, text: str) -> str:
         """``text`` with product names blanked (知识产权质押贷 must not read as a guarantee question)."""

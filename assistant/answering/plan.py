@@ -126,7 +126,7 @@ class Planner:
         # (English asks up front and in one sentence: its commas do not set a story aside.)
         asked = text if text.isascii() else "，".join(asking_clauses(text)) or text
         plan = Plan(question, text, lang, docs_lang, asked=asked)
-        plan.subjects = self.subjects.named(text)
+        plan.subjects = self.subjects.named(text) or self.subjects.partly_named(text)
         plan.subject_from = "named" if plan.subjects else ""
         if not plan.subjects:
             situated = self.subjects.situated(self.kb.tokenizer.tokens(text))

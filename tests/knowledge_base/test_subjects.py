@@ -1,0 +1,30 @@
+"""Which product a question is about, on the demo handbook ingested without the bank's glossary:
+what the documents themselves give (their titles, their words) and nothing more."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.index import KnowledgeBaseIndex
+from knowledge_base.ingest import ingest
+from knowledge_base.store import KnowledgeBaseStore
+from knowledge_base.subjects import SubjectFinder
+from tests.conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def subjects(tmp_path_factory: pytest.TempPathFactory) -> SubjectFinder:
+    store = KnowledgeBaseStore(tmp_path_factory.mktemp("bare") / "kb")
+    assert ingest(store, "bare", [DEMO / "handbook"], glossary_path=None).published
+    return SubjectFinder(KnowledgeBaseIndex.load(store.current_dir("bare")))
+
+
+def test_part_of_a_title_names_its_product_when_no_other_title_has_it(subjects: SubjectFinder):
+    assert subjects.named("本地政府的风险补偿资金池，这种贷款能贷多久") == []
+    assert subjects.partly_named("本地政府的风险补偿资金池，这种贷款能贷多久") == ["政府风险补偿贷"]
+    assert subjects.partly_named("有几项知识产权，能贷多少") == ["知识产权质押贷"]
+
+
+def test_a_short_or_shared_word_of_a_title_names_nothing(subjects: SubjectFinder):
+    assert subjects.partly_named("接了个政府采购订单") == []  # 政府 alone: a client's setting
+    assert subjects.partly_named("我们应收款比较多") == []
