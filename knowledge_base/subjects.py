@@ -19,6 +19,8 @@ from knowledge_base.index import KnowledgeBaseIndex
 PRODUCT_ASPECTS = {"amount", "rate", "term", "guarantee", "eligibility", "materials"}
 _PRODUCT_SUFFIX = re.compile(r"(贷款|贷|融资)$")
 _GENERIC_EN = {"loan", "loans", "financing", "finance", "credit"}
+# "credit" as a loan word, not a credit rating ("tax credit grade" is not the Tax Loan).
+_CREDIT = r"credit(?![\s-]+(?:rating|grade|score|record|history|report|level))"
 _PAREN = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 # How much the best document must lead the runner-up for a situation to name a product.
 SITUATION_LEAD = 1.5
@@ -219,7 +221,14 @@ def _pattern(english: str, aliases: list[str]) -> re.Pattern[str] | None:
         distinctive = [w for w in words if w not in _GENERIC_EN]
         parts.append(r"\b" + r"[\s-]+".join(map(re.escape, words)) + r"\b")
         if distinctive and len(distinctive) < len(words):
-            # "tech sme loan" names the Tech Loan: its own words, then a loan word soon after.
-            parts.append(r"\b" + r"[\s-]+".join(map(re.escape, distinctive))
-                         + r"\w*\b(?:[\s-]+\w+){0,2}?[\s-]+(?:loans?|financ\w*|credit)\b")
+            # "tech sme loan" names the Tech Loan: its own words, then a loan word soon after; so
+            # do its last words alone ("receivables financing" for Accounts Receivable Financing)
+            # when they are not a short word any loan may carry (SME).
+            for start in range(len(distinctive)):
+                tail = distinctive[start:]
+                if start and len(tail) == 1 and len(tail[0]) < 5:
+                    continue
+                gap = r"(?:[\s-]+\w+){0,2}?" if not start else ""  # the last words: right before it
+                parts.append(r"\b" + r"[\s-]+".join(map(re.escape, tail))
+                             + r"\w*\b" + gap + r"[\s-]+(?:loans?|financ\w*|" + _CREDIT + r")\b")
     return re.compile("|".join(parts)) if parts else None

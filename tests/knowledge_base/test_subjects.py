@@ -28,3 +28,12 @@ def test_part_of_a_title_names_its_product_when_no_other_title_has_it(subjects: 
 def test_a_short_or_shared_word_of_a_title_names_nothing(subjects: SubjectFinder):
     assert subjects.partly_named("接了个政府采购订单") == []  # 政府 alone: a client's setting
     assert subjects.partly_named("我们应收款比较多") == []
+
+
+def test_an_english_name_is_recognised_by_its_last_words_and_a_credit_rating_is_not_a_loan(
+        subjects: SubjectFinder):
+    assert subjects.named("For receivables financing, what share can we get?") == ["应收账款融资"]
+    assert subjects.named("is there a pledge loan for patents") == ["知识产权质押贷"]
+    assert subjects.named("is it linked to my loan") == []  # Investment-Linked: its words must be together
+    assert subjects.named("our tax credit grade is M, can we get the IP pledge loan?") == ["知识产权质押贷"]
+    assert subjects.named("what is the sme loan rate") == []  # SME: any loan's word
