@@ -36,11 +36,13 @@ _HEADINGS: dict[str, str] = {
 }
 _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
+              r"|[借贷拿融给批](得|到)(更?多|多少)"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少|[借贷拿融给配批贴]多少|最高(能|可以)?[借贷批]?多少|上限|比例"
               r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
               r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how big|how much|amount|limit|up to|maximum|borrow"
               r"|what percentage|how many times",
-    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|成本|\d+\.\d+%|interest|\brates?\b|apr|pricing|how expensive",
+    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|便宜|划算|成本|\d+\.\d+%"
+            r"|interest|\brates?\b|apr|pricing|how expensive",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长)|最长.{0,4}?(多久|几年|多长|几个月)|几年还|多久的(票|贷款)"
             r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
             r"|how long (is|are) the (loan|term)",

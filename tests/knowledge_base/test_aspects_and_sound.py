@@ -20,6 +20,9 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("除了利息以外还要交别的费用吗？") == ["fees"]
     assert vocabulary.aspects("专精特新贷材料齐全后多久给出审批意见？") == ["process"]
     assert vocabulary.aspects("What is the rate and how long is the term?")[:2] == ["rate", "term"]
+    assert vocabulary.aspects("哪个能贷得多？") == ["amount"]
+    assert vocabulary.aspects("第一次申请一般能给到多少？") == ["amount"]
+    assert vocabulary.aspects("哪个便宜点") == ["rate"]
 
 
 def test_heading_words_are_learned_when_two_documents_use_them():
