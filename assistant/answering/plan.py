@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from assistant.answering.guard import asking_clauses
 from assistant.answering.language import Language
@@ -24,6 +25,8 @@ MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
 FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
+# An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
+GENERAL_FAQ_MATCH = 0.1
 GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
 ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
@@ -176,6 +179,28 @@ class Planner:
         best, score, _ = max(found, key=lambda m: m[1])
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
 
+    @cached_property
+    def _general_faqs(self) -> dict[str, dict[str, list[int]]]:
+        """FAQ entries naming no product, by language and the aspect their question asks first
+        (如果贷款没能按时还会有什么后果 → overdue)."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for i in self.faqs:
+            chunk = self.kb.chunks[i]
+            asks = self.vocabulary.aspects(chunk.question or "")
+            if asks and not self.subjects.faq_subjects(i):
+                lang = self.subjects.language.get(chunk.source, "zh")
+                out.setdefault(lang, {}).setdefault(asks[0], []).append(i)
+        return out
+
+    def _faqs_asking(self, plan: Plan, aspect: str) -> list[int]:
+        """The FAQ entries about no product whose question asks ``aspect``. For a question about no
+        product either, only those also worded somewhat like it: the aspect alone is too little."""
+        ids = self._general_faqs.get(plan.docs_lang, {}).get(aspect, [])
+        if plan.subjects or not ids:
+            return ids
+        words = self._weighted(plan.text)
+        return [i for i in ids if _weighted_dice(words, self._faq_tokens(i)) >= GENERAL_FAQ_MATCH]
+
     def _closest_faq(self, plan: Plan, text: str) -> tuple[int | None, float, float]:
         """The FAQ entry closest to ``text``: (chunk index, closeness, closeness counting the
         words the KB never uses)."""
@@ -206,7 +231,8 @@ class Planner:
         out: list[tuple[str, str, Hit]] = []
         asked = plan.aspects if aspects is None else aspects
         for aspect in asked:
-            ids = general.get(aspect)
+            # No general section on it (晚还了会怎样; 逾期 has none): the FAQ entries about no product that ask it.
+            ids = general.get(aspect) or self._faqs_asking(plan, aspect)
             if not ids:
                 continue
             # A heading naming the other aspects asked too is the one (投诉处理时限 for 投诉要等多久).

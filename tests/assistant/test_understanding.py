@@ -175,3 +175,12 @@ def test_a_demand_for_approval_gets_the_no_promise_rule_and_the_reference_rate(a
     answer = answerer.answer("我们资质很好，你们科技贷能不能给个准话，肯定能批吧？")
     assert cited(answer)[:2] == [("合规提示", "不承诺审批结果"), ("科技贷", "参考利率")]
     assert "3.45%至4.80%" in answer.answer and "以审批为准" in answer.answer
+
+
+def test_an_aspect_no_section_covers_is_answered_by_the_faq_entry_that_asks_it(answerer: QuestionAnswerer):
+    # No product document has a section on late payment; the FAQ asks exactly that.
+    answer = answerer.answer("发票贷晚还了会咋样")
+    assert cited(answer)[0] == ("常见问题", "")
+    assert "加收50%计收罚息" in answer.answer
+    # 怎么办 asks what to do, not how to apply: not the tax loan's application process.
+    assert "加收50%计收罚息" in answerer.answer("税金贷要是还不上怎么办").answer
