@@ -84,6 +84,9 @@ class SubjectFinder:
             stem = _PRODUCT_SUFFIX.sub("", key)
             if stem != key and len(stem) >= 3:
                 self._literal.setdefault(stem.lower(), key)
+            elif stem != key:
+                # A short stem (发票, 信用) names the product only as a kind of loan: 凭发票的那个贷款.
+                self._patterns.append((key, re.compile(re.escape(stem) + r"的?(那个|那种|这个|这种)?(贷款|贷)")))
             aliases = kb.glossary.products.get(key, ())
             for alias in aliases:
                 if not alias.startswith("re:") and not alias.isascii():

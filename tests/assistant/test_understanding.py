@@ -184,3 +184,12 @@ def test_an_aspect_no_section_covers_is_answered_by_the_faq_entry_that_asks_it(a
     assert "加收50%计收罚息" in answer.answer
     # 怎么办 asks what to do, not how to apply: not the tax loan's application process.
     assert "加收50%计收罚息" in answerer.answer("税金贷要是还不上怎么办").answer
+
+
+def test_a_product_described_by_its_short_stem_and_eligibility_asked_around_its_name(answerer: QuestionAnswerer):
+    # The issue's own example: 凭发票的那个贷款 is the invoice loan, and 还能办…吗 asks who may apply.
+    answer = answerer.answer("老板今年66了，还能办线上凭发票的那个贷款吗")
+    assert cited(answer)[0] == ("发票贷", "适用对象与申请条件")
+    assert "18周岁至65周岁" in answer.answer
+    assert cited(answerer.answer("公司成立刚一年，能办发票贷吗"))[0] == ("发票贷", "适用对象与申请条件")
+    assert cited(answerer.answer("政府风险补偿贷哪些企业能办"))[0] == ("政府风险补偿贷", "适用对象与申请条件")
