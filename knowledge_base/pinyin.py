@@ -30,6 +30,19 @@ class PinyinMatcher:
         self._known = known  # words the knowledge base itself uses: never "corrected"
 
     @cached_property
+    def _by_near_sound(self) -> dict[tuple[str, ...], str]:
+        """Terms of three characters or more by a looser sound (jin/jing, zi/zhi, si/shi: what
+        many speakers do not tell apart when typing pinyin); a sound two terms share is dropped."""
+        table: dict[tuple[str, ...], str] = {}
+        shared: set[tuple[str, ...]] = set()
+        for term in self._vocab:
+            if len(term) >= 3:
+                sound = _near(lazy_pinyin(term, style=Style.NORMAL))
+                if table.setdefault(sound, term) != term:
+                    shared.add(sound)
+        return {sound: term for sound, term in table.items() if sound not in shared}
+
+    @cached_property
     def _by_sound(self) -> dict[tuple[str, ...], str]:
         table: dict[tuple[str, ...], str] = {}
         # Key terms first: on a tie of sound, the domain's own term wins.
@@ -55,6 +68,8 @@ class PinyinMatcher:
                 if not _is_cjk(window):
                     continue
                 term = table.get(tuple(sounds[i : i + length]))
+                if term is None and length >= 3:
+                    term = self._by_near_sound.get(_near(sounds[i : i + length]))
                 if term is None or term == window:
                     if term == window:
                         break  # spelt right: keep it and do not look inside it
@@ -70,3 +85,17 @@ class PinyinMatcher:
                 out.append(text[i])
                 i += 1
         return "".join(out)
+
+
+def _near(sounds: list[str]) -> tuple[str, ...]:
+    """Syllables with the distinctions pinyin typists most often miss folded away: zh/ch/sh and
+    z/c/s, -ng and -n."""
+    out = []
+    for sound in sounds:
+        for retroflex, plain in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+            if sound.startswith(retroflex):
+                sound = plain + sound[2:]
+        if sound.endswith("ng") and len(sound) > 2:
+            sound = sound[:-1]
+        out.append(sound)
+    return tuple(out)

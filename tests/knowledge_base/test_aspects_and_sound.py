@@ -42,3 +42,10 @@ def test_a_stretch_that_sounds_like_a_term_is_read_as_that_term():
     assert matcher.correct("代款利率") == "贷款利率"
     assert matcher.correct("我想贷款") == "我想贷款"  # spelt right: unchanged
     assert matcher.correct("期限多久") == "期限多久"  # not a target: unchanged
+
+
+def test_a_near_sound_is_read_as_a_long_term_but_not_as_a_short_one():
+    matcher = PinyinMatcher(["税金贷", "专精特新贷", "贷款"], ["税金贷", "专精特新贷"], known={"贷款"})
+    assert matcher.correct("税精贷要什么材料") == "税金贷要什么材料"  # jing for jin
+    assert matcher.correct("专金特新贷条件") == "专精特新贷条件"
+    assert matcher.correct("代框利率") == "代框利率"  # near 贷款, but two characters need the exact sound
