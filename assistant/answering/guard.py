@@ -57,6 +57,8 @@ _OTHER_BANK = re.compile(
     r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
 )
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]")
+_CLAUSE_WITH_END = re.compile(r"([^，,。？?！!；;\n]*)([，,。？?！!；;\n]|$)")
+_FEW = re.compile(r"几(成|倍|年|个|天|岁|级|点|家|种|项)")
 _STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|上次")
 # What makes a clause the asking one; the other clauses of a long message are the client's situation.
 _ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项)|哪|什么|啥|怎么|怎样|如何|是否"
@@ -64,9 +66,14 @@ _ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|�
 
 
 def asking_clauses(text: str) -> list[str]:
-    """The clauses of a message that ask something (the last clause when none does)."""
-    clauses = [c for c in _CLAUSE.split(text) if c.strip()]
-    return [c for c in clauses if _ASKING.search(c)] or clauses[-1:]
+    """The clauses of a message that ask something (the last clause when none does). In a message
+    with a question mark, 几 asks only in a clause that ends with one: elsewhere it means "a few"
+    (主要给几家主机厂供货，…最多能融到多少？)."""
+    parts = _CLAUSE_WITH_END.findall(text)
+    marked = any(end in "？?" for _, end in parts)
+    clauses = [(c, end) for c, end in parts if c.strip()]
+    asking = [c for c, end in clauses if _ASKING.search(_FEW.sub("", c) if marked and end not in "？?" else c)]
+    return asking or [c for c, _ in clauses[-1:]]
 # Investment talk is off topic unless the client asks about a loan in the same breath
 # (贷款能拿去炒股吗？ is a question about the permitted use of a loan).
 _INVESTING = re.compile(r"炒股|股票|基金定投|买基金|理财产品|\bstocks?\b", re.IGNORECASE)

@@ -193,3 +193,11 @@ def test_a_product_described_by_its_short_stem_and_eligibility_asked_around_its_
     assert "18周岁至65周岁" in answer.answer
     assert cited(answerer.answer("公司成立刚一年，能办发票贷吗"))[0] == ("发票贷", "适用对象与申请条件")
     assert cited(answerer.answer("政府风险补偿贷哪些企业能办"))[0] == ("政府风险补偿贷", "适用对象与申请条件")
+
+
+def test_a_few_in_the_story_is_not_a_question(answerer: QuestionAnswerer):
+    # 几家主机厂 is "a few carmakers": the story, not something asked about the documents.
+    answer = answerer.answer("我们是做汽车配件的，主要给几家主机厂供货，对方都是上市公司，账期一般90天，"
+                             "想问问把应收账款拿来融资，最多能融到多少？")
+    assert answer.grounded and ("应收账款融资", "贷款额度") in cited(answer)
+    assert "应收账款金额的80%" in answer.answer
