@@ -47,7 +47,9 @@ _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 # Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
 # that names some, not by one that says such firms exist.
-_NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
+_NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
+                     r"|(经理|负责人|行长|审批人|联系人)的?(叫什么|叫啥|姓什么|姓啥|名字)"
+                     r"|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
                      r"|(机构|公司|银行|城市|地区|单位)(都|还)?有哪些|哪些(城市|地区|机构|公司|银行)"
                      r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"
                      r"|who is|list of", re.I)
@@ -172,12 +174,13 @@ class CoverageCheck:
                 # jieba tags many two-character words as names (齐全, 上门): three characters, or a
                 # place with its suffix (朝阳区), is a name.
                 named = len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县")
-                if flag in _NAME_TAGS and named and not any(word in o or o in word for o in own):
+                if (flag in _NAME_TAGS and named and not any(word in o or o in word for o in own)
+                        and not self._everywhere(word)):  # 网上银行: tagged a name, the bank's own
                     return True
         return False
 
     def _everywhere(self, name: str) -> bool:
-        """A name in many passages is the bank's own (Jincheng Bank), not one a client asks for."""
+        """A name in many passages is the bank's own (Jincheng Bank, 网上银行), not one a client asks for."""
         return sum(1 for c in self.kb.chunks if name in c.text) >= OWN_NAME_PASSAGES
 
     def unknown_share(self, question: str) -> float:

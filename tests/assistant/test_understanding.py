@@ -126,7 +126,8 @@ def test_english_typos_and_shorthand_still_find_the_section(answerer: QuestionAn
 
 def test_a_question_asking_for_names_is_answered_only_with_names(answerer: QuestionAnswerer):
     # The handbook says the bank appoints appraisers and works with investors, not which ones.
-    for question in ("抵押贷合作的评估机构是哪几家", "Which appraisal firm does the bank use for the IP Pledge Loan?"):
+    for question in ("抵押贷合作的评估机构是哪几家", "Which appraisal firm does the bank use for the IP Pledge Loan?",
+                     "负责科技贷的客户经理叫什么名字"):
         answer = answerer.answer(question)
         assert not answer.grounded and answer.reason == "not_covered", question
     # Asking which products can be done online is answered: the passage names them.
