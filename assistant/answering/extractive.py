@@ -13,10 +13,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from assistant.answering.coverage import CoverageCheck
+from assistant.answering.faq_match import FAQ_MATCH
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from assistant.answering.messages import Messages
-from assistant.answering.plan import FAQ_MATCH, Plan, Planner
+from assistant.answering.plan import Plan, Planner
 from assistant.answering.stated import StatedCheck
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
@@ -78,10 +79,10 @@ class ExtractiveComposer:
         if missing and not plan.subjects:
             # Asked about what no product section covers (资金用途, a scam): the general documents.
             parts += self.planner.general_sections(plan, missing)
-        faq = self.planner.faq(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
+        faq = self.planner.faqs.closest(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
         if not plan.subjects and history and len(plan.text) <= FOLLOW_UP_CHARS:
             # 要带啥，多久能开好？ after 想开个对公账户: the FAQ entry the two messages ask together.
-            carried = self.planner.faq(replace(plan, text=f"{history[-1]} {plan.text}"), FAQ_MATCH)
+            carried = self.planner.faqs.closest(replace(plan, text=f"{history[-1]} {plan.text}"), FAQ_MATCH)
             if carried is not None and (faq is None or carried[1] > faq[1]):
                 return self._answer(plan, [("", "", carried[0])])
         if faq is not None:

@@ -2,8 +2,10 @@
 
 ``Planner.plan`` reads the question (typos corrected by sound), names its products or infers
 one from the client's situation or the conversation, and lists the aspects it asks about;
-``Planner.passages`` then picks, for each product and aspect, the section of that product's
-document that answers it, in the client's language when the knowledge base has that edition.
+``Planner.sections_for`` then picks, for each product and aspect, the section of that product's
+document that answers it, in the client's language when the knowledge base has that edition;
+``general_sections`` the general documents' sections, and ``faqs`` (``faq_match.py``) the FAQ
+entries asked in other words.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
+from assistant.answering.faq_match import FaqMatcher
 from assistant.answering.guard import asking_clauses
 from assistant.answering.language import Language
 from knowledge_base.aspects import PRODUCT_ASPECTS, AspectVocabulary, heading_aspects, section_aspect
@@ -23,13 +25,8 @@ from knowledge_base.subjects import SubjectFinder
 
 MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
-FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
-FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
-# An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
-GENERAL_FAQ_MATCH = 0.1
 GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
-ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
 # What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
 _FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
 
@@ -67,18 +64,15 @@ class Planner:
         self.spelling = SpellingCorrector(kb.idf)  # every word of the KB, English ones included
         # Which chunks answer which aspect of which document (a section may span chunks).
         self.sections: dict[tuple[str, str], list[int]] = {}
-        self.faqs: list[int] = []
-        self._faq_cache: dict[int, dict[str, float]] = {}
         for i, c in enumerate(kb.chunks):
             if c.kind == "faq" and c.question:
-                self.faqs.append(i)
                 continue
             aspect = section_aspect(c.section)
             if aspect:
                 self.sections.setdefault((c.source, aspect), []).append(i)
 
         self.originals = self._pair_editions()
-        self._stems = {_stem(t) for t in kb.idf}
+        self.faqs = FaqMatcher(kb, retriever.analyzer, self.subjects, self.vocabulary)
         # Sections of the documents about no product (compliance notes, channels, guides), by
         # language and aspect.
         product_sources = {s for p in self.subjects.products.values() for s in p.sources.values()}
@@ -163,64 +157,6 @@ class Planner:
         return plan
 
     # Choosing passages ---------------------------------------------------------------------
-    def faq(self, plan: Plan, threshold: float = FAQ_MATCH) -> tuple[Hit, float] | None:
-        """The FAQ entry asked in other words (question to question), with how close it is.
-
-        An entry about another product than the one the client means is never the answer."""
-        # A long message's story dilutes the match, but may also be what the entry asks about
-        # (刚开张半年 + 有办法拿到钱吗): the whole message and its asking clauses, the closer one.
-        texts = [plan.text]
-        if ASKED_FAQ_CHARS <= len(plan.asked) < len(plan.text):
-            texts.append(plan.asked)
-        found = [m for m in (self._closest_faq(plan, text) for text in texts)
-                 if m[0] is not None and m[1] >= threshold and m[2] >= FAQ_RAW_MATCH]
-        if not found:
-            return None
-        best, score, _ = max(found, key=lambda m: m[1])
-        return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
-
-    @cached_property
-    def _general_faqs(self) -> dict[str, dict[str, list[int]]]:
-        """FAQ entries naming no product, by language and the aspect their question asks first
-        (如果贷款没能按时还会有什么后果 → overdue)."""
-        out: dict[str, dict[str, list[int]]] = {}
-        for i in self.faqs:
-            chunk = self.kb.chunks[i]
-            asks = self.vocabulary.aspects(chunk.question or "")
-            if asks and not self.subjects.faq_subjects(i):
-                lang = self.subjects.language.get(chunk.source, "zh")
-                out.setdefault(lang, {}).setdefault(asks[0], []).append(i)
-        return out
-
-    def _faqs_asking(self, plan: Plan, aspect: str) -> list[int]:
-        """The FAQ entries about no product whose question asks ``aspect``. For a question about no
-        product either, only those also worded somewhat like it: the aspect alone is too little."""
-        ids = self._general_faqs.get(plan.docs_lang, {}).get(aspect, [])
-        if plan.subjects or not ids:
-            return ids
-        words = self._weighted(plan.text)
-        return [i for i in ids if _weighted_dice(words, self._faq_tokens(i)) >= GENERAL_FAQ_MATCH]
-
-    def _closest_faq(self, plan: Plan, text: str) -> tuple[int | None, float, float]:
-        """The FAQ entry closest to ``text``: (chunk index, closeness, closeness counting the
-        words the KB never uses)."""
-        best, score, raw = None, 0.0, 0.0
-        everything = self._weighted(text)
-        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
-        # a question made mostly of them (a football match) is not that entry in other words.
-        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
-        for i in self.faqs:
-            chunk = self.kb.chunks[i]
-            if self.subjects.language.get(chunk.source) != plan.docs_lang:
-                continue
-            about = self.subjects.faq_subjects(i)
-            if plan.subjects and about and not set(about) & set(plan.subjects):
-                continue
-            s = _weighted_dice(asked, self._faq_tokens(i))
-            if s > score:
-                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
-        return best, score, raw
-
     def general_sections(self, plan: Plan, aspects: list[str] | None = None) -> list[tuple[str, str, Hit]]:
         """No product in question: sections of the general documents (compliance notes, service
         channels, guides) whose heading is the aspect asked (防范金融诈骗 for a scam question), and
@@ -232,7 +168,7 @@ class Planner:
         asked = plan.aspects if aspects is None else aspects
         for aspect in asked:
             # No general section on it (晚还了会怎样; 逾期 has none): the FAQ entries about no product that ask it.
-            ids = general.get(aspect) or self._faqs_asking(plan, aspect)
+            ids = general.get(aspect) or self.faqs.asking(plan, aspect)
             if not ids:
                 continue
             # A heading naming the other aspects asked too is the one (投诉处理时限 for 投诉要等多久).
@@ -255,25 +191,6 @@ class Planner:
                     h.index != result.hits[0].index for _, _, h in out):
                 out.append(("", "", result.hits[0]))
         return out
-
-    def _weighted(self, text: str) -> dict[str, float]:
-        """A question's content words and glossary concepts, weighted by their rarity in the KB."""
-        kb = self.kb
-        unknown = kb.unknown_idf()
-        query = self.retriever.analyzer.run(text)
-        # English: all the words and the concepts besides (an English FAQ says "tax credit rating"
-        # where the glossary knows "tax grade"); Chinese: the concepts stand for the words.
-        words = kb.tokenizer.tokens(text) if text.isascii() else query.words
-        weights = {_stem(t): kb.idf.get(t, unknown) for t in words}
-        for concept, toks in query.concept_tokens.items():
-            weights["§" + concept] = max((kb.idf.get(t, unknown) for t in toks), default=unknown)
-        return weights
-
-    def _faq_tokens(self, i: int) -> dict[str, float]:
-        cached = self._faq_cache.get(i)
-        if cached is None:
-            cached = self._faq_cache[i] = self._weighted(self.kb.chunks[i].question or "")
-        return cached
 
     def sections_for(self, plan: Plan) -> list[tuple[str, str, Hit]]:
         """(subject, aspect, passage) for each product and aspect the plan names."""
@@ -301,19 +218,3 @@ class Planner:
 
     def subject_sources(self, plan: Plan) -> set[str]:
         return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}
-
-
-def _stem(token: str) -> str:
-    """English words reduced to a rough stem (months → month, repaying → repay), for matching
-    a question to an FAQ's question; Chinese words are left as they are."""
-    if not token.isascii() or len(token) <= 4:
-        return token
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            return token[: -len(suffix)] + keep
-    return token
-
-
-def _weighted_dice(a: dict[str, float], b: dict[str, float]) -> float:
-    total = sum(a.values()) + sum(b.values())
-    return 2 * sum(w for t, w in a.items() if t in b) / total if total else 0.0

@@ -1,0 +1,132 @@
+"""FAQ entries asked in other words: a client's question matched to an entry's question.
+
+Both are reduced to their content words and glossary concepts, weighted by rarity in the
+knowledge base, and compared by weighted overlap (``closest``). An entry about no product is
+also found by the aspect its question asks (``asking``: 如果贷款没能按时还会有什么后果 for a
+late-payment question), for an aspect that no section covers.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from knowledge_base.aspects import AspectVocabulary
+from knowledge_base.index import KnowledgeBaseIndex
+from knowledge_base.retrieval import Hit
+from knowledge_base.retrieval.query import QueryAnalyzer
+from knowledge_base.subjects import SubjectFinder
+
+if TYPE_CHECKING:
+    from assistant.answering.plan import Plan
+
+FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that makes it the answer
+FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
+# An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
+GENERAL_FAQ_MATCH = 0.1
+ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
+
+
+class FaqMatcher:
+    def __init__(self, kb: KnowledgeBaseIndex, analyzer: QueryAnalyzer, subjects: SubjectFinder,
+                 vocabulary: AspectVocabulary) -> None:
+        self.kb = kb
+        self.analyzer = analyzer
+        self.subjects = subjects
+        self.vocabulary = vocabulary
+        self.entries = [i for i, c in enumerate(kb.chunks) if c.kind == "faq" and c.question]
+        self._cache: dict[int, dict[str, float]] = {}
+        self._stems = {_stem(t) for t in kb.idf}
+
+    def closest(self, plan: Plan, threshold: float = FAQ_MATCH) -> tuple[Hit, float] | None:
+        """The FAQ entry asked in other words (question to question), with how close it is.
+
+        An entry about another product than the one the client means is never the answer."""
+        # A long message's story dilutes the match, but may also be what the entry asks about
+        # (刚开张半年 + 有办法拿到钱吗): the whole message and its asking clauses, the closer one.
+        texts = [plan.text]
+        if ASKED_FAQ_CHARS <= len(plan.asked) < len(plan.text):
+            texts.append(plan.asked)
+        found = [m for m in (self._closest(plan, text) for text in texts)
+                 if m[0] is not None and m[1] >= threshold and m[2] >= FAQ_RAW_MATCH]
+        if not found:
+            return None
+        best, score, _ = max(found, key=lambda m: m[1])
+        return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
+
+    @cached_property
+    def _general_faqs(self) -> dict[str, dict[str, list[int]]]:
+        """FAQ entries naming no product, by language and the aspect their question asks first
+        (如果贷款没能按时还会有什么后果 → overdue)."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for i in self.entries:
+            chunk = self.kb.chunks[i]
+            asks = self.vocabulary.aspects(chunk.question or "")
+            if asks and not self.subjects.faq_subjects(i):
+                lang = self.subjects.language.get(chunk.source, "zh")
+                out.setdefault(lang, {}).setdefault(asks[0], []).append(i)
+        return out
+
+    def asking(self, plan: Plan, aspect: str) -> list[int]:
+        """The FAQ entries about no product whose question asks ``aspect``. For a question about no
+        product either, only those also worded somewhat like it: the aspect alone is too little."""
+        ids = self._general_faqs.get(plan.docs_lang, {}).get(aspect, [])
+        if plan.subjects or not ids:
+            return ids
+        words = self._weighted(plan.text)
+        return [i for i in ids if _weighted_dice(words, self._faq_tokens(i)) >= GENERAL_FAQ_MATCH]
+
+    def _closest(self, plan: Plan, text: str) -> tuple[int | None, float, float]:
+        """The FAQ entry closest to ``text``: (chunk index, closeness, closeness counting the
+        words the KB never uses)."""
+        best, score, raw = None, 0.0, 0.0
+        everything = self._weighted(text)
+        # Words the knowledge base never uses cannot match an entry; they would only dilute. But
+        # a question made mostly of them (a football match) is not that entry in other words.
+        asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
+        for i in self.entries:
+            chunk = self.kb.chunks[i]
+            if self.subjects.language.get(chunk.source) != plan.docs_lang:
+                continue
+            about = self.subjects.faq_subjects(i)
+            if plan.subjects and about and not set(about) & set(plan.subjects):
+                continue
+            s = _weighted_dice(asked, self._faq_tokens(i))
+            if s > score:
+                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+        return best, score, raw
+
+    def _weighted(self, text: str) -> dict[str, float]:
+        """A question's content words and glossary concepts, weighted by their rarity in the KB."""
+        kb = self.kb
+        unknown = kb.unknown_idf()
+        query = self.analyzer.run(text)
+        # English: all the words and the concepts besides (an English FAQ says "tax credit rating"
+        # where the glossary knows "tax grade"); Chinese: the concepts stand for the words.
+        words = kb.tokenizer.tokens(text) if text.isascii() else query.words
+        weights = {_stem(t): kb.idf.get(t, unknown) for t in words}
+        for concept, toks in query.concept_tokens.items():
+            weights["§" + concept] = max((kb.idf.get(t, unknown) for t in toks), default=unknown)
+        return weights
+
+    def _faq_tokens(self, i: int) -> dict[str, float]:
+        cached = self._cache.get(i)
+        if cached is None:
+            cached = self._cache[i] = self._weighted(self.kb.chunks[i].question or "")
+        return cached
+
+
+def _stem(token: str) -> str:
+    """English words reduced to a rough stem (months → month, repaying → repay), for matching
+    a question to an FAQ's question; Chinese words are left as they are."""
+    if not token.isascii() or len(token) <= 4:
+        return token
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + keep
+    return token
+
+
+def _weighted_dice(a: dict[str, float], b: dict[str, float]) -> float:
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum(w for t, w in a.items() if t in b) / total if total else 0.0
