@@ -202,3 +202,8 @@ def test_a_few_in_the_story_is_not_a_question(answerer: QuestionAnswerer):
                              "想问问把应收账款拿来融资，最多能融到多少？")
     assert answer.grounded and ("应收账款融资", "贷款额度") in cited(answer)
     assert "应收账款金额的80%" in answer.answer
+
+
+def test_a_demand_for_a_rate_cap_gets_the_range_and_no_promise(answerer: QuestionAnswerer):
+    answer = answerer.answer("抵押贷给我保证一下利率不超过4%")
+    assert "3.10%至4.20%" in answer.answer and "不能事先承诺" in answer.answer

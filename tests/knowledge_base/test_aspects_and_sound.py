@@ -23,6 +23,7 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("哪个能贷得多？") == ["amount"]
     assert vocabulary.aspects("第一次申请一般能给到多少？") == ["amount"]
     assert vocabulary.aspects("哪个便宜点") == ["rate"]
+    assert vocabulary.aspects("能不能承诺给我批500万")[0] == "amount"
 
 
 def test_heading_words_are_learned_when_two_documents_use_them():
