@@ -21,6 +21,7 @@ _PRODUCT_SUFFIX = re.compile(r"(贷款|贷|融资)$")
 _GENERIC_EN = {"loan", "loans", "financing", "finance", "credit"}
 # "credit" as a loan word, not a credit rating ("tax credit grade" is not the Tax Loan).
 _CREDIT = r"credit(?![\s-]+(?:rating|grade|score|record|history|report|level))"
+_NEGATED = re.compile(r"(没有|没|无|不是|不用|不需要|不要|并非)(任何|什么)?$")
 _PAREN = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]+?)\s*[)）]\s*$")
 # How much the best document must lead the runner-up for a situation to name a product.
 SITUATION_LEAD = 1.5
@@ -113,7 +114,8 @@ class SubjectFinder:
         spans = self._spans(low)
         kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                            for o in spans)]
-        return [key for _, _, key in sorted(kept)]
+        # 没有专利 / 不是国企: what the client does not have names no product.
+        return [key for start, _, key in sorted(kept) if not _NEGATED.search(low[max(0, start - 4):start])]
 
     def _partial_names(self, kb: KnowledgeBaseIndex) -> dict[str, str]:
         """Parts of a title long enough to name its product on their own (风险补偿 for 政府风险补偿贷,

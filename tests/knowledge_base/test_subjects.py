@@ -37,3 +37,8 @@ def test_an_english_name_is_recognised_by_its_last_words_and_a_credit_rating_is_
     assert subjects.named("is it linked to my loan") == []  # Investment-Linked: its words must be together
     assert subjects.named("our tax credit grade is M, can we get the IP pledge loan?") == ["知识产权质押贷"]
     assert subjects.named("what is the sme loan rate") == []  # SME: any loan's word
+
+
+def test_what_the_client_does_not_have_names_no_product(subjects: SubjectFinder):
+    assert subjects.named("我们没有知识产权质押贷那种条件，纳税记录还行，税金贷能贷多少") == ["税金贷"]
+    assert subjects.named("不是知识产权质押贷，是税金贷") == ["税金贷"]
