@@ -96,7 +96,7 @@ class SubjectFinder:
             if pattern is not None:
                 self._patterns.append((key, pattern))
         self._longest = max((len(n) for n in self._literal), default=0)
-        self._partial = self._partial_names(kb)
+        self._partial = self._partial_names()
         # Which products' (Chinese) documents use each word: few owners make a word distinctive.
         self._owner_docs = {source: key for key, p in self.products.items() for source in p.sources.values()}
         self._owners: dict[str, set[str]] = {}
@@ -117,13 +117,13 @@ class SubjectFinder:
         # 没有专利 / 不是国企: what the client does not have names no product.
         return [key for start, _, key in sorted(kept) if not _NEGATED.search(low[max(0, start - 4):start])]
 
-    def _partial_names(self, kb: KnowledgeBaseIndex) -> dict[str, str]:
+    def _partial_names(self) -> dict[str, str]:
         """Parts of a title long enough to name its product on their own (风险补偿 for 政府风险补偿贷,
         知识产权 for 知识产权质押贷): runs of the title's words of four characters or more, the
         product suffix aside, that no other title contains."""
         found: dict[str, set[str]] = {}
         for key in self.products:
-            words = kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
+            words = self.kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = "".join(words[i:j])
