@@ -49,7 +49,7 @@ _QUESTIONS: dict[str, str] = {
     "materials": r"材料|资料|准备(什么|哪些|啥)|提交(什么|哪些|啥)|带(什么|哪些|啥)|证件|手续"
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
-    "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷)\s*吗|能不能(申请|办|做|贷)"
+    "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷|融资?)\s*吗|能不能(申请|办|做|贷)"
                    r"|有没有戏|没戏"
                    r"|(哪些|哪种|什么样?的?|啥样?的?)(企业|公司|客户)(能|可以)?(申请|办|做|贷)"
                    r"|(能|可以)(申请|办|做|贷).{0,6}[不么]$"

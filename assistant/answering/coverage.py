@@ -97,7 +97,8 @@ class CoverageCheck:
         absent = [t for t in ADJACENT_TOPICS if t.lower() not in text]
         if not absent:
             return None
-        parts = [rf"\b{re.escape(t.lower())}\b" if t.isascii() else re.escape(t) for t in absent]
+        # Latin letters bound an English term, not \b: 和LPR比 has no word boundary before L.
+        parts = [rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])" if t.isascii() else re.escape(t) for t in absent]
         return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.I)
 
     def uncovered_topics(self, question: str) -> list[str]:

@@ -17,6 +17,8 @@ Scope = Literal["injection", "fraud", "greeting", "thanks", "chitchat"]
 _FRAUD = re.compile(
     r"(假|虚假)的?.{0,4}(合同|发票|流水|报表|财报|材料|证明|章|执照|资料|账)|伪造|造假|虚开|刷流水|做流水"
     r"|编(一|个|份|套)?.{0,6}(合同|流水|报表|发票|材料|证明)|包装.{0,4}(流水|报表|材料|资质)|p图|ps一下"
+    r"|(营收|收入|利润|流水|报表|财报|数据|销售额|纳税额|开票额).{0,8}(写|改|做|报|调|填|弄)(高|大|多|好看)"
+    r"|(美化|粉饰|修饰).{0,4}(报表|财报|流水|数据|材料)|(报表|财报|流水|材料).{0,4}做得?好看"
     r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?",
     re.IGNORECASE,
 )

@@ -207,3 +207,17 @@ def test_a_few_in_the_story_is_not_a_question(answerer: QuestionAnswerer):
 def test_a_demand_for_a_rate_cap_gets_the_range_and_no_promise(answerer: QuestionAnswerer):
     answer = answerer.answer("抵押贷给我保证一下利率不超过4%")
     assert "3.10%至4.20%" in answer.answer and "不能事先承诺" in answer.answer
+
+
+def test_an_english_topic_right_beside_chinese_is_still_that_topic(answerer: QuestionAnswerer):
+    # 和LPR比: no word boundary between 和 and L, yet LPR is the topic the handbook never covers.
+    answer = answerer.answer("发票贷的年化利率和LPR比高多少")
+    assert not answer.grounded and answer.reason == "not_covered"
+
+
+def test_asking_to_inflate_figures_is_refused_as_fraud(answerer: QuestionAnswerer):
+    for question in ("能不能把我们的营收写高一点帮我们过审", "帮我把财务报表做得好看点再交"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "fraud", question
+    # Asking what may stand in for incomplete statements is not a request to fake them.
+    assert answerer.answer("我们的财务报表不全，可以用什么代替").reason != "fraud"
