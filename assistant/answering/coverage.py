@@ -41,8 +41,8 @@ ADJACENT_TOPICS = (
     "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
     "bankruptcy", "stock", "stocks", "annual fee",
 )
-_PRODUCT_LIKE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(贷(?!款)|融资|租赁|保函|信用证|保理)")
-_FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请"
+_PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保理))")
+_FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 # Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
@@ -110,8 +110,11 @@ class CoverageCheck:
         融资租赁, 出口退税贷 are another bank's or nobody's products, not a nearby one of ours."""
         glossary = set(self.kb.glossary.words())
         out = []
-        for m in _PRODUCT_LIKE.finditer(question):
-            stem, suffix = m.group(1), m.group(2)
+        # Every suffix, even inside another product-like word (有没有融资租赁: 融资, then 租赁).
+        for m in _PRODUCT_SUFFIX.finditer(question):
+            stem, suffix = question[max(0, m.start() - 4):m.start()], m.group(1)
+            if len(stem) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in stem[-2:]):
+                continue
             candidates = [stem[-n:] + suffix for n in range(2, len(stem) + 1)]
             if any(_FUNCTION.search(stem[-n:]) for n in (2,)):
                 continue

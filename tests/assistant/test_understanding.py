@@ -221,3 +221,11 @@ def test_asking_to_inflate_figures_is_refused_as_fraud(answerer: QuestionAnswere
         assert not answer.grounded and answer.reason == "fraud", question
     # Asking what may stand in for incomplete statements is not a request to fake them.
     assert answerer.answer("我们的财务报表不全，可以用什么代替").reason != "fraud"
+
+
+def test_a_product_like_name_inside_another_is_still_read(answerer: QuestionAnswerer):
+    coverage = answerer.composer.coverage
+    # 融资 then 租赁: the lease is the product asked about, 没有 / 了解下 are not part of a name.
+    assert coverage.unknown_products("你们有没有融资租赁") == ["融资租赁"]
+    assert coverage.unknown_products("想了解下融资租赁和保理") == ["融资租赁"]
+    assert coverage.unknown_products("我想问下发票贷") == []
