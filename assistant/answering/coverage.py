@@ -148,8 +148,11 @@ class CoverageCheck:
                 if (len(word) < 2 or word.isascii() or word in STOPWORDS or word in GENERIC_NOUNS
                         or not flag.startswith(_NOUN_TAGS) or _NOT_A_THING.fullmatch(word)):
                     continue
+                # Asked for (哪些城市, 网址是多少), or offered as security (黄金能拿来质押吗).
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
-                                  r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)", clause)
+                                  r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)"
+                                  rf"|{re.escape(word)}(能|可以|能不能|可不可以)?(拿来|用来|拿去|用于|当|做)?(抵押|质押|担保)"
+                                  rf"|用{re.escape(word)}(来)?(抵押|质押|担保)", clause)
                 yield word, bool(asked)
 
     def known(self, word: str) -> bool:

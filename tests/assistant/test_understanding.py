@@ -229,3 +229,9 @@ def test_a_product_like_name_inside_another_is_still_read(answerer: QuestionAnsw
     assert coverage.unknown_products("你们有没有融资租赁") == ["融资租赁"]
     assert coverage.unknown_products("想了解下融资租赁和保理") == ["融资租赁"]
     assert coverage.unknown_products("我想问下发票贷") == []
+
+
+def test_security_the_documents_never_mention_is_not_answered_with_the_ip_loan(answerer: QuestionAnswerer):
+    answer = answerer.answer("黄金能拿来质押贷款吗")
+    assert not answer.grounded and "黄金" in answer.answer
+    assert answerer.answer("专利能质押吗").grounded  # the handbook's own security
