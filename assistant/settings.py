@@ -39,6 +39,7 @@ class Settings(BaseSettings):
 
     # The bank
     bank_name: str = Field(default="锦程银行", description="Bank name used in replies.")
+    bank_name_en: str = Field(default="Jincheng Bank", description="Bank name used in English replies and screens.")
     service_hotline: str = Field(default="400-818-6688", description="Hotline given when the bot cannot help.")
 
     # Knowledge base and retrieval

@@ -131,7 +131,7 @@ class ExtractiveComposer:
     def _own_names(self) -> set[str]:
         """The bank's own name and its documents' titles: naming these names no one else."""
         titles = {c.title for c in self.retriever.kb.chunks}
-        return titles | {self.messages.bank_name} | set(self.planner.subjects.products)
+        return titles | {self.messages.bank_name, self.messages.bank_name_en} | set(self.planner.subjects.products)
 
     def _retrieved(self, plan: Plan) -> list[tuple[str, str, Hit]] | None:
         """No section answers the plan directly: the passages retrieval finds, or None (abstain)."""

@@ -196,7 +196,8 @@ def build_answerer(settings: Settings, kb_name: str | None = None) -> QuestionAn
     embedder = Embedder(settings.embedding_model) if settings.embedding_model else None
     reranker = Reranker(settings.reranker_model) if settings.reranker_model else None
     kb = KnowledgeBaseIndex.load(store.current_dir(kb_name or settings.default_kb), embedder)
-    messages = Messages(bank_name=settings.bank_name, hotline=settings.service_hotline)
+    messages = Messages(bank_name=settings.bank_name, hotline=settings.service_hotline,
+                        bank_name_en=settings.bank_name_en)
     retriever = build_pipeline(kb, embedder, reranker)
     extractive = ExtractiveComposer(retriever, messages, settings.relevance_threshold, settings.retrieval_top_k)
     composer: Composer = extractive

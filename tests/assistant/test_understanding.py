@@ -235,3 +235,9 @@ def test_security_the_documents_never_mention_is_not_answered_with_the_ip_loan(a
     answer = answerer.answer("黄金能拿来质押贷款吗")
     assert not answer.grounded and "黄金" in answer.answer
     assert answerer.answer("专利能质押吗").grounded  # the handbook's own security
+
+
+def test_an_english_reply_names_the_bank_in_english(answerer: QuestionAnswerer):
+    answer = answerer.answer("what is your fixed deposit rate")
+    assert not answer.grounded and answer.answer.startswith("Jincheng Bank's documents")
+    assert "锦程银行" not in answer.answer

@@ -82,7 +82,8 @@ def build_widget(on_message: OnMessage, svc: Services, uploads: UploadRegistry |
     def interface(lang: str, chat_value: Any = None) -> list[Any]:
         """The labels of every control in ``lang``, in the order of ``labelled`` below."""
         chat_update = {"label": ui_text("widget_chat_label", lang), "placeholder": ui_text("widget_greeting", lang)}
-        return [gr.update(value=ui_text("widget_heading", lang, bank=s.bank_name)),
+        bank = s.bank_name_en if lang == "en" else s.bank_name
+        return [gr.update(value=ui_text("widget_heading", lang, bank=bank)),
                 gr.update(value=ui_text("widget_handover", lang)),
                 gr.update(**chat_update) if chat_value is None else gr.update(value=chat_value, **chat_update),
                 gr.update(label=ui_text("widget_input_label", lang),
