@@ -64,7 +64,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|instal+ments?",
     # 怎么办 alone (还不上怎么办) asks what to do, not how to apply: 怎么办贷款 does.
     "process": r"流程|步骤|怎么(申请|弄|办(?=[^\s，,。？?！!呢啊吧]))|如何(申请|办理)"
-               r"|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)"
+               r"|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)|(审批|放款|到账|出结果|下款|批)得?(快|慢)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"
                r"|(?<![借贷用])多长时间|到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
                r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"

@@ -23,6 +23,8 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("哪个能贷得多？") == ["amount"]
     assert vocabulary.aspects("第一次申请一般能给到多少？") == ["amount"]
     assert vocabulary.aspects("哪个便宜点") == ["rate"]
+    assert vocabulary.aspects("哪个审批快") == ["process"]
+    assert vocabulary.aspects("放款快不快") == ["process"]
     assert vocabulary.aspects("能不能承诺给我批500万")[0] == "amount"
 
 
