@@ -59,7 +59,8 @@ _QUESTIONS: dict[str, str] = {
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
     "guarantee": r"担保|抵押|质押|押|保证人|增信|collateral|guarant(ee|or)|security|pledge|secured",
     "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还"
-                 r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季"
+                 r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季|分期(还|付)?|先还利息|先息后本"
+                 r"|等额本(息|金)|续贷|能续|续期|展期"
                  r"|repay|pay (it |the loan )?back|early|prepay"
                  r"|instal+ments?",
     # 怎么办 alone (还不上怎么办) asks what to do, not how to apply: 怎么办贷款 does.
@@ -70,8 +71,10 @@ _QUESTIONS: dict[str, str] = {
                r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"
                r"|working days|turnaround|approval time",
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,8}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,10}(钱|费)"
+            r"|收不收(钱|费)|(要|得|需要)花钱|要不要(花)?钱|收钱"
             r"|fees?\b|charges?|costs?\b|commission",
-    "channel": r"电话|热线|客服|网点|柜台|营业时间|几点|周六|周末|公众号|手机银行|网银|线上|网上|客户经理|当面"
+    "channel": r"电话|热线|客服|网点|柜台|营业时间|几点|周六|周末|公众号|手机银行|手机(上|端|里)|网银|线上|网上"
+               r"|客户经理|当面"
                r"|真人|人工|hotline|phone|\bcall\b|real person|live agent|talk to (a|someone|somebody)"
                r"|branch|opening hours|online|relationship manager|contact|\bvisit\b|weekend"
                r"|saturday",

@@ -25,6 +25,9 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("哪个便宜点") == ["rate"]
     assert vocabulary.aspects("哪个审批快") == ["process"]
     assert vocabulary.aspects("放款快不快") == ["process"]
+    assert vocabulary.aspects("办这个收不收钱") == ["fees"]
+    assert vocabulary.aspects("能不能先还利息") == ["repayment"]  # not a rate question
+    assert vocabulary.aspects("能在手机上办吗")[0] == "channel"
     assert vocabulary.aspects("能不能承诺给我批500万")[0] == "amount"
 
 
