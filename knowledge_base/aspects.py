@@ -36,7 +36,7 @@ _HEADINGS: dict[str, str] = {
 }
 _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
-              r"|[借贷拿融给批](得|到)(更?多|多少)|[借贷拿融批](到|给我)?\d+(\.\d+)?万"
+              r"|[借贷拿融给批](得|到)(更?多|多少)|多少(贷款|额度)|换(来|到)?多少|[借贷拿融批](到|给我)?\d+(\.\d+)?万"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少|[借贷拿融给配批贴]多少|最高(能|可以)?[借贷批]?多少|上限|比例"
               r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
               r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how big|how much|amount|limit|up to|maximum|borrow"
@@ -50,7 +50,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷|融资?)\s*吗|能不能(申请|办|做|贷)"
-                   r"|有没有戏|没戏"
+                   r"|有没有戏|没戏|有(没有)?机会.{0,4}(贷|借|申请|办)"
                    r"|(哪些|哪种|什么样?的?|啥样?的?)(企业|公司|客户)(能|可以)?(申请|办|做|贷)"
                    r"|(能|可以)(申请|办|做|贷).{0,6}[不么]$"
                    r"|还能.{0,6}(贷|借|申请|办)|行不行|也(行|可以|能)吗|最少要|至少要|minimum|at least"
@@ -65,9 +65,9 @@ _QUESTIONS: dict[str, str] = {
                  r"|instal+ments?",
     # 怎么办 alone (还不上怎么办) asks what to do, not how to apply: 怎么办贷款 does.
     "process": r"流程|步骤|怎么(申请|弄|办(?=[^\s，,。？?！!呢啊吧]))|如何(申请|办理)"
-               r"|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)|(审批|放款|到账|出结果|下款|批)得?(快|慢)"
+               r"|多久.{0,6}(批|到账|放款|出|审|下来|知道|反馈|结果|意见)|(审批|放款|到账|出结果|下款|批)得?更?(快|慢)"
                r"|(几|多少)(天|分钟|个工作日)|审批.{0,4}(时间|时效|多久|多长时间|几天)|多快|最快|时效|到账|放款"
-               r"|(?<![借贷用])多长时间|到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
+               r"|(?<![借贷用])多长时间|(?<![借贷拿])到钱|哪个快|(在|去|到)哪(儿|里)?.{0,2}(申请|办)"
                r"|how (fast|quickly|soon)|how long (does|will|until|before|to)|process|steps|how (do|can) (i|we) apply"
                r"|working days|turnaround|approval time",
     "fees": r"费用|收费|手续费|服务费|(另外|额外|其他|别的).{0,8}(钱|费)|还(要|得)?.{0,4}(交|掏|花|付).{0,10}(钱|费)"
@@ -96,7 +96,7 @@ _QUESTION_RE = {a: re.compile(p, re.I) for a, p in _QUESTIONS.items()}
 # Said as a condition or an exception, not asked: 除了利息以外…, 材料齐全后多久….
 _EXCEPT = re.compile(r"除了[^，,。？?！!]{0,10}?(以外|之外|外)|apart from [a-z ]{0,20}|besides [a-z ]{0,20}"
                      r"|(材料|资料)(都)?(齐全|备齐|交齐|齐了|提交|交上去)(了)?(以后|之后|后)?"
-                     r"|(晚|迟|延)(还|交)了?几天", re.I)
+                     r"|(?<=晚还|迟还|延还|晚交|迟交|延交)了?几天", re.I)  # late: overdue, not a timing
 
 
 def section_aspect(section: str) -> str | None:

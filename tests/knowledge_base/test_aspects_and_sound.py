@@ -28,6 +28,9 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("办这个收不收钱") == ["fees"]
     assert vocabulary.aspects("能不能先还利息") == ["repayment"]  # not a rate question
     assert vocabulary.aspects("能在手机上办吗")[0] == "channel"
+    assert vocabulary.aspects("资金紧张晚还几天，会怎么样？") == ["overdue"]  # 几天 here is no timing question
+    assert vocabulary.aspects("税务评级是D，还有机会借到钱吗？") == ["eligibility"]  # 借到钱 is no payout time
+    assert vocabulary.aspects("交的税能换来多少贷款？") == ["amount"]
     assert vocabulary.aspects("能不能承诺给我批500万")[0] == "amount"
 
 
