@@ -130,15 +130,23 @@ class SubjectFinder:
                     if len(part) >= 4 and part.lower() not in self._literal:
                         found.setdefault(part.lower(), set()).add(key)
         titles = list(self.products)
+        self._title_words = {key: {w.lower() for w in self.kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
+                                   if len(w) >= 2 and sum(w.lower() in t.lower() for t in titles) == 1}
+                             for key in titles}
         return {part: next(iter(keys)) for part, keys in found.items()
                 if len(keys) == 1 and sum(part in t.lower() for t in titles) == 1}
 
     def partly_named(self, text: str) -> list[str]:
-        """Products named by a part of their title only (本地政府的风险补偿资金池), in order of mention:
-        read when no product is named in full."""
+        """Products named by a part of their title only (本地政府的风险补偿资金池, 区里有政府补偿资金池),
+        in order of mention: read when no product is named in full."""
         low = text.lower()
-        hits = sorted((low.find(part), key) for part, key in self._partial.items() if part in low)
-        return list(dict.fromkeys(key for _, key in hits))
+        hits = [(low.find(part), key) for part, key in self._partial.items() if part in low]
+        # Or two words of one title that no other title has, apart (政府的…补偿资金池).
+        for key, words in self._title_words.items():
+            found = [low.find(w) for w in words if w in low]
+            if len(found) >= 2:
+                hits.append((min(found), key))
+        return list(dict.fromkeys(key for _, key in sorted(hits)))
 
     def without_names(self, text: str) -> str:
         """``text`` with product names blanked (知识产权质押贷 must not read as a guarantee question)."""

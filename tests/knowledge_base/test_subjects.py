@@ -23,6 +23,8 @@ def test_part_of_a_title_names_its_product_when_no_other_title_has_it(subjects: 
     assert subjects.named("本地政府的风险补偿资金池，这种贷款能贷多久") == []
     assert subjects.partly_named("本地政府的风险补偿资金池，这种贷款能贷多久") == ["政府风险补偿贷"]
     assert subjects.partly_named("有几项知识产权，能贷多少") == ["知识产权质押贷"]
+    # Two words of one title that no other title has, apart.
+    assert subjects.partly_named("我们区有政府补偿资金池，第一次能给多少") == ["政府风险补偿贷"]
 
 
 def test_a_short_or_shared_word_of_a_title_names_nothing(subjects: SubjectFinder):
