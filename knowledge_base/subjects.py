@@ -96,7 +96,8 @@ class SubjectFinder:
             if pattern is not None:
                 self._patterns.append((key, pattern))
         self._longest = max((len(n) for n in self._literal), default=0)
-        self._partial = self._partial_names()
+        self._partial, self._title_word = self._partial_names()
+        self._longest_part = max(map(len, [*self._partial, *self._title_word]), default=0)
         # Which products' (Chinese) documents use each word: few owners make a word distinctive.
         self._owner_docs = {source: key for key, p in self.products.items() for source in p.sources.values()}
         self._owners: dict[str, set[str]] = {}
@@ -117,35 +118,39 @@ class SubjectFinder:
         # 没有专利 / 不是国企: what the client does not have names no product.
         return [key for start, _, key in sorted(kept) if not _NEGATED.search(low[max(0, start - 4):start])]
 
-    def _partial_names(self) -> dict[str, str]:
-        """Parts of a title long enough to name its product on their own (风险补偿 for 政府风险补偿贷,
-        知识产权 for 知识产权质押贷): runs of the title's words of four characters or more, the
-        product suffix aside, that no other title contains."""
-        found: dict[str, set[str]] = {}
+    def _partial_names(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Parts of a title that name its product on their own (风险补偿 for 政府风险补偿贷, 知识产权
+        for 知识产权质押贷: runs of the title's words of four characters or more, the product
+        suffix aside), and the title's words of two characters or more; each kept only when no
+        other title has it. Counted, not searched, so thousands of products cost little."""
+        runs: dict[str, set[str]] = {}
+        words_of: dict[str, set[str]] = {}
         for key in self.products:
-            words = self.kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
+            words = [w.lower() for w in self.kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))]
             for i in range(len(words)):
                 for j in range(i + 1, len(words) + 1):
                     part = "".join(words[i:j])
-                    if len(part) >= 4 and part.lower() not in self._literal:
-                        found.setdefault(part.lower(), set()).add(key)
-        titles = list(self.products)
-        self._title_words = {key: {w.lower() for w in self.kb.tokenizer.words(_PRODUCT_SUFFIX.sub("", key))
-                                   if len(w) >= 2 and sum(w.lower() in t.lower() for t in titles) == 1}
-                             for key in titles}
-        return {part: next(iter(keys)) for part, keys in found.items()
-                if len(keys) == 1 and sum(part in t.lower() for t in titles) == 1}
+                    if len(part) >= 4 and part not in self._literal:
+                        runs.setdefault(part, set()).add(key)
+                if len(words[i]) >= 2:
+                    words_of.setdefault(words[i], set()).add(key)
+        unique = {part: next(iter(keys)) for part, keys in runs.items() if len(keys) == 1}
+        return unique, {w: next(iter(keys)) for w, keys in words_of.items() if len(keys) == 1}
 
     def partly_named(self, text: str) -> list[str]:
-        """Products named by a part of their title only (本地政府的风险补偿资金池, 区里有政府补偿资金池),
-        in order of mention: read when no product is named in full."""
+        """Products named by a part of their title only (本地政府的风险补偿资金池), or by two of its
+        words apart (区里有政府补偿资金池), in order of mention: read when no product is named in full."""
         low = text.lower()
-        hits = [(low.find(part), key) for part, key in self._partial.items() if part in low]
-        # Or two words of one title that no other title has, apart (政府的…补偿资金池).
-        for key, words in self._title_words.items():
-            found = [low.find(w) for w in words if w in low]
-            if len(found) >= 2:
-                hits.append((min(found), key))
+        hits: list[tuple[int, str]] = []
+        words: dict[str, dict[str, int]] = {}
+        for start in range(len(low)):
+            for end in range(start + 2, min(len(low), start + self._longest_part) + 1):
+                piece = low[start:end]
+                if (key := self._partial.get(piece)) is not None:
+                    hits.append((start, key))
+                if (key := self._title_word.get(piece)) is not None:
+                    words.setdefault(key, {}).setdefault(piece, start)
+        hits += [(min(found.values()), key) for key, found in words.items() if len(found) >= 2]
         return list(dict.fromkeys(key for _, key in sorted(hits)))
 
     def without_names(self, text: str) -> str:
