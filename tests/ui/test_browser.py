@@ -156,6 +156,10 @@ BLOCKING = ("serious", "critical")
 
 
 def blocking_violations(page: object) -> list[str]:
+    # Checked on the settled page: while Gradio is still processing an event it draws the pending
+    # components at 20% opacity and pulses a border, which axe would read as the page's contrast.
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('.generating, .pending')", timeout=30_000)
     results = axe_sync.Axe().run(page)
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
             for v in results.response["violations"] if v.get("impact") in BLOCKING]
