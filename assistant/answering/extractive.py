@@ -120,8 +120,9 @@ class ExtractiveComposer:
             asked = self.planner.subjects.without_names(plan.text)
             about = self.planner.subjects.passages_about(plan.subjects, plan.docs_lang)
             if unstated := self.stated.unstated(asked, [h.chunk.text for _, _, h in parts], about):
-                if without_figure := [u.thing for u in unstated if u.figure]:
-                    text = self.messages.figure_not_stated(plan.lang, without_figure)
+                if without_figure := [u for u in unstated if u.figure]:
+                    text = self.messages.figure_not_stated(plan.lang, [u.thing for u in without_figure],
+                                                           time=all(u.time for u in without_figure))
                 else:
                     text = self.messages.not_covered(plan.lang, [u.thing for u in unstated])
                 return Composition(text, False, [], "not_covered")

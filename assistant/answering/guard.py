@@ -15,9 +15,14 @@ Scope = Literal["injection", "fraud", "greeting", "thanks", "chitchat"]
 # Asking the bank to help deceive it (a forged contract, padded bank statements): refused with a
 # warning, whatever else the message asks.
 _FRAUD = re.compile(
-    r"(假|虚假)的?.{0,4}(合同|发票|流水|报表|财报|材料|证明|章|执照|资料|账)|伪造|造假|虚开|刷流水|做流水"
+    r"(假|虚假)的?.{0,4}(合同|发票|流水|报表|财报|材料|证明|章|执照|资料|账|订单|单据|凭证|确认函|记录|证书)"
+    r"|伪造|造假|虚开|刷.{0,4}流水|做流水|对开|互开|买.{0,2}发票"
+    # Colluding with a third party, borrowing another's record, hiding it from the bank.
+    r"|打个?招呼|评高|估高|私下.{0,8}(盖|签|开|出具)|(不(容易)?|别|免得)被(银行)?(发现|查出)|瞒(着|过)银行|骗过(银行|审核|审批|风控)"
+    r"|(用|借用?|拿|冒用)[^，,。？?]{0,6}(别人|他人|朋友|亲戚|表[哥弟姐妹]|堂[哥弟姐妹]|同学|别家|别的公司|其他公司)"
+    r"[^，,。？?]{0,4}的.{0,4}(纳税|流水|资质|执照|报表|专利|身份|名义|记录)"
     r"|编(一|个|份|套)?.{0,6}(合同|流水|报表|发票|材料|证明)|包装.{0,4}(流水|报表|材料|资质)|p图|ps一下"
-    r"|(营收|收入|利润|流水|报表|财报|数据|销售额|纳税额|开票额).{0,8}(写|改|做|报|调|填|弄)(高|大|多|好看)"
+    r"|(营收|收入|利润|流水|报表|财报|数据|销售额|纳税额|开票额).{0,8}(写|改|做|报|调|填|弄)(高|大|多|好看|一下|一调|到\d|成\d)"
     r"|(美化|粉饰|修饰).{0,4}(报表|财报|流水|数据|材料)|(报表|财报|流水|材料).{0,4}做得?好看"
     r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?",
     re.IGNORECASE,

@@ -66,13 +66,15 @@ class Messages:
         about = f"（{'、'.join(dict.fromkeys(topics))}）" if topics else ""
         return f"抱歉，{self.bank_name}的资料没有涉及这个问题{about}，我不能凭猜测作答。" + self._what_i_can_do(lang)
 
-    def figure_not_stated(self, lang: Language, things: list[str]) -> str:
-        """The documents speak of the thing (客户集中度) but give no figure for it."""
+    def figure_not_stated(self, lang: Language, things: list[str], time: bool = False) -> str:
+        """The documents speak of the thing (客户集中度, 放款) but give no figure (or time) for it."""
         if lang == "en":
-            return (f"{self._en}'s documents mention {', '.join(things)} but do not state the figure you ask "
+            what = "time" if time else "figure"
+            return (f"{self._en}'s documents mention {', '.join(things)} but do not state the {what} you ask "
                     "for, and I will not guess one. " + self._what_i_can_do(lang))
         named = "、".join(f"“{t}”" for t in things)
-        return (f"抱歉，{self.bank_name}的资料提到了{named}，但没有写明您问的具体数字，我不能凭猜测作答。"
+        return (f"抱歉，{self.bank_name}的资料提到了{named}，但没有写明您问的具体{'时间' if time else '数字'}，"
+                "我不能凭猜测作答。"
                 + self._what_i_can_do(lang))
 
     def _what_i_can_do(self, lang: Language) -> str:

@@ -13,6 +13,11 @@ product's own documents rather than a list of questions:
   (认股选择权多少比例, 集中度超过多少), and no sentence about that thing carries a figure, or
   says there is none to pay or what decides it (评估费由本行承担, 不收取保证金, 以当地政策为准).
 
+* **a minimum asked, a maximum given**: 最低能贷多少, 起贷金额, 最短贷多久, when the passages
+  give only a ceiling (最高500万元, 最长36个月).
+* **the time of another step**: 签完合同多久能放款, 评估一般要几天 — the time the client asks is
+  that of one step (放款, 评估); a figure for another step (5个工作日内给出审批意见) is not it.
+
 Chinese questions only: English questions are answered from a translated edition whose words
 follow the Chinese originals only loosely.
 """
@@ -42,10 +47,34 @@ _ASKED_AFTER = re.compile(r"^的?(是|有|在|叫|要|一般|具体|能|可以)?
                           r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何|有没有|要不要)")
 
 
+# A minimum asked of the amount or term, and how a passage states one (a floor, or a range).
+_MINIMUM_ASKED = re.compile(r"(最低|最少|至少|最小)(能|可以|要)?(贷|借|批|申请|融|办|贴)?(多少|几)"
+                            r"|起贷|起借|起批|起步金额|起点金额|最短(能|可以)?(贷|借|用)?(多久|几)")
+_MINIMUM_STATED = re.compile(r"最低|最少|起(贷|借|点|步)|不低于|至少|最短|\d(万元|元)?(至|到|~|-)\d+(万元|元|个月|年)")
+_RATE_WORDS = re.compile(r"利率|利息|年化|点")  # 利率最低多少: a rate's range states its floor
+# The steps of a loan's process, as clients and the documents name them; the first is the name used.
+_STEPS = {
+    "放款": r"放款|下款|到账|提款|提用|打款|放下来|到达|拿到钱|钱.?到",
+    "审批": r"审批|批下来|批复|审核|出额度|批(?=[了完]|下来|通过)",
+    "评估": r"评估",
+    "确认": r"确认",
+    "登记": r"登记",
+    "尽职调查": r"尽调|尽职调查|调查",
+    "备案": r"备案",
+    "签约": r"签约|签(订|完|好|了)?合同|签完",
+}
+_STEP_RE = {step: re.compile(p) for step, p in _STEPS.items()}
+_TIME_ASKED = re.compile(r"多久|多长时间|几天|几个工作日|几个小时|多少天|多快|什么时候|啥时候")
+_DONE = re.compile(r"^(完|好|下来|通过|办妥|完成|了|以后|之后|后)")
+_TIME_STATED = re.compile(r"\d+\s*(至\d+)?\s*个?(工作日|天|日|小时|分钟)|当日|当天|实时|即时|即可|立即")
+_AFTER = re.compile(r"^.*(以后|之后|后)")  # 抵押登记办妥后2个工作日内放款: the time is of what follows
+
+
 @dataclass(frozen=True)
 class Unstated:
     thing: str
     figure: bool  # True: the documents speak of it but give no figure; False: they never mention it
+    time: bool = False  # the figure missing is a time (签完合同多久放款)
 
 
 class StatedCheck:
@@ -98,7 +127,49 @@ class StatedCheck:
                 about = [s for text in corpus for s in split_sentences(text) if any(w in s for w in spellings)]
                 if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
                     missing.append(Unstated(_compound(clause, start, thing), True))
+            if documents:
+                missing += self._minimum(clause, passages) + _step_time(clause, corpus)
         return list(dict.fromkeys(missing))
+
+    @staticmethod
+    def _minimum(clause: str, passages: list[str]) -> list[Unstated]:
+        """最低能贷多少 answered by passages that give only a ceiling: the floor is not stated."""
+        asked = _MINIMUM_ASKED.search(clause)
+        if asked is None or _RATE_WORDS.search(clause):
+            return []
+        # A sentence stating a floor of something other than a rate (利率最低的是哪个产品 is not one).
+        if any(_MINIMUM_STATED.search(s) and not _RATE_WORDS.search(s) for text in passages
+               for s in split_sentences(text)):
+            return []
+        return [Unstated("期限" if "最短" in asked.group(0) else "额度", True)]
+
+
+def _step_time(clause: str, corpus: list[str]) -> list[Unstated]:
+    """The time of the step a clause asks about (签完合同多久能放款: 放款; 评估一般要几天: 评估),
+    when no sentence of the passages or the product's documents gives a time for that step."""
+    when = _TIME_ASKED.search(clause)
+    if when is None:
+        return []
+    found = [(m.start(), m.end(), step) for step, pattern in _STEP_RE.items() for m in pattern.finditer(clause)]
+    done = {step for start, end, step in found if end <= when.start()
+            and (_DONE.match(clause[end:end + 2]) or re.search("[完好了]", clause[start:end]))}
+    after = [(s, step) for s, _, step in found if when.end() <= s <= when.end() + 4]
+    before = [(e, step) for _, e, step in found if when.start() - 8 <= e <= when.start() and step not in done]
+    if after:
+        step = min(after)[1]
+    elif before:
+        step = max(before)[1]
+    else:
+        return []
+    # The approval is the gate to the money: its time answers 多久放款 unless the client asks from
+    # after it (批下来以后几天能放款, 签完合同多久放款).
+    answering = {step} | ({"审批"} if step == "放款" and not done & {"审批", "签约"} else set())
+    for text in corpus:
+        for part in re.split(r"[，,；;。\n]", text):
+            part = _AFTER.sub("", part)
+            if _TIME_STATED.search(part) and any(_STEP_RE[s].search(part) for s in answering):
+                return []
+    return [Unstated(step, True, time=True)]
 
 
 def _compound(clause: str, start: int, word: str) -> str:
