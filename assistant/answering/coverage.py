@@ -1,6 +1,6 @@
 """Silence where the documents are silent: what a question names that the knowledge base does not.
 
-Two general rules, both checked against the knowledge base itself rather than a list of test
+General rules, each checked against the knowledge base itself rather than a list of test
 questions:
 
 * ``uncovered_topics``: banking and legal topics next to SME lending (公积金, 定期存款, LPR, 房贷,
@@ -10,6 +10,10 @@ questions:
   wording and product names set aside) that the knowledge base never mentions: 权重, 网址, 名单,
   个体工商户. Asked about a product, "the product's nearest section" would be an answer to
   another question.
+* ``procedures_of_others``: how to obtain a credential the documents only require (高新技术企业
+  认定怎么申报, 入库怎么操作): another body's procedure, which no passage describes.
+* ``asks_for_names``: a question asking for names (哪几家, a member of staff by surname, whether a
+  named firm is a partner) is answered only by a passage that names some.
 * ``unknown_share``: how much of a question's content (its nouns, by weight) the knowledge base
   never uses. When nothing else anchors the question (no product, no FAQ, no section), a large
   share means the nearest passage would be an answer to another question.
@@ -45,15 +49,31 @@ _PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
+             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+# Credentials and filings a client obtains from others (高新技术企业认定, 科技型中小企业入库): the
+# documents name them as conditions; how to obtain them is another body's procedure.
+_CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报"
+_PROCEDURE_ASKED = re.compile(
+    rf"(?P<asked>{_CREDENTIAL})(的|要|需要|得|都)?(满足|具备|准备|提供|带|交)?(什么|啥|哪些)?"
+    r"(怎么|如何|去哪|在哪|哪里|流程|条件|材料|资料|手续|操作|标准|步骤|要求|多久|难不难|好办)"
+    rf"|(怎么|如何|去哪|在哪|哪里)(去|才能)?(申报|申请|办理?|操作|做|弄)?(?P<done>{_CREDENTIAL})")
+_DESCRIBED = r"(的)?(流程|条件|材料|手续|步骤|标准)"
+_LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|去|办|要|的)+")
 # Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
 # that names some, not by one that says such firms exist.
 _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
                      r"|(经理|负责人|行长|审批人|联系人)的?(叫什么|叫啥|姓什么|姓啥|名字)"
+                     # A member of staff by surname (那个王经理): the documents name no one.
+                     rf"|[{_SURNAMES}](经理|行长|主任|专员|总监)"
+                     # Whether a named party is one of the bank's partners (…是你们的合作投资机构吗).
+                     r"|是(你们|贵行|本行)?的?.{0,10}(合作|指定|认可|准入).{0,6}(机构|地区|城市|企业|公司|银行|伙伴|园区|单位)"
                      r"|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
                      r"|(机构|公司|银行|城市|地区|单位)(都|还)?有哪些|哪些(城市|地区|机构|公司|银行)"
                      r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"
                      r"|who is|list of", re.I)
 _NAME_TAGS = ("nr", "ns", "nt")
+_LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
 OWN_NAME_PASSAGES = 3
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
@@ -167,6 +187,22 @@ class CoverageCheck:
     def _long_words(self) -> list[str]:
         return [w for w in self._vocabulary if len(w) >= 3 and not w.isascii()]
 
+    def procedures_of_others(self, question: str) -> list[str]:
+        """Credentials asked how to obtain (高新技术企业认定要啥条件, 入库怎么操作) that no passage
+        describes the procedure of: the documents require them, they do not say how they are got."""
+        out = []
+        for clause in asking_clauses(question):
+            for m in _PROCEDURE_ASKED.finditer(clause):
+                word = m.group("asked") or m.group("done")
+                if any(re.search(rf"{word}{_DESCRIBED}|(办理|申请){word}(需|须|要|应)", c.text)
+                       for c in self.kb.chunks):
+                    continue
+                head = re.findall(r"[\u4e00-\u9fff]{0,10}$", clause[:m.start("asked")])[0] if m.group("asked") else ""
+                out.append(_LEADING.sub("", head) + word)
+        # 认定要啥条件，怎么申报: the credential named once, not its verb again.
+        named = [t for t in out if t not in _CREDENTIAL.split("|")]
+        return list(dict.fromkeys(named or out))
+
     def asks_for_names(self, question: str) -> bool:
         return any(_NAMING.search(c) for c in asking_clauses(question))
 
@@ -180,9 +216,10 @@ class CoverageCheck:
             for word, flag in pseg.cut(text):
                 # jieba tags many two-character words as names (齐全, 上门): three characters, or a
                 # place with its suffix (朝阳区), is a name.
-                named = len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县")
+                named = ((len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县"))
+                         and not _LEADING_FUNCTION.match(word))
                 if (flag in _NAME_TAGS and named and not any(word in o or o in word for o in own)
-                        and not self._everywhere(word)):  # 网上银行: tagged a name, the bank's own
+                        and not self._everywhere(word) and not _owned(text, word, own)):
                     return True
         return False
 
@@ -205,3 +242,8 @@ class CoverageCheck:
             if not known and flag.startswith(_NOUN_TAGS):
                 unknown += weight  # …but only a thing it names can be missing from the KB
         return unknown / total if total else 0.0
+
+
+def _owned(text: str, name: str, own: set[str]) -> bool:
+    """锦程银行企业网上银行: a name right after the bank's own is its own channel, not another party."""
+    return any(re.search(rf"{re.escape(o)}.{{0,4}}{re.escape(name)}", text) for o in own if len(o) >= 2)

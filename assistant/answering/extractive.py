@@ -70,6 +70,9 @@ class ExtractiveComposer:
         if self.planner.subjects.products and not plan.subjects and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
+        if procedures := self.coverage.procedures_of_others(plan.asked):
+            # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
+            return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")
         if focus := self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text)):
             # 发票贷的评分权重 / 供应链融资平台的网址 / 西湖路支行: asked about what the documents never name.
             return Composition(self.messages.not_covered(lang, focus), False, [], "not_covered")

@@ -270,3 +270,21 @@ def test_deceiving_the_bank_in_any_form_is_refused_as_fraud(answerer: QuestionAn
         assert not answer.grounded and answer.reason == "fraud", question
     # A client who was the victim of a scam is not one.
     assert answerer.answer("上个月被骗过一次，怎么辨别冒充你们的电话").reason != "fraud"
+
+
+def test_how_to_obtain_a_credential_the_handbook_requires_is_not_answered(answerer: QuestionAnswerer):
+    # 科技贷 requires 高新技术企业 status or 入库; how to get either is another body's procedure.
+    for question in ("高新技术企业认定去哪里申报？", "科技型中小企业入库要准备什么材料"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
+    assert "高新技术企业认定" in answerer.answer("高新技术企业认定去哪里申报？").answer
+    # What the credential brings, or what the loan requires, is the handbook's to answer.
+    assert "1500万元" in answerer.answer("专精特新认定以后能贷多少").answer
+    assert answerer.answer("科技贷申请要什么条件").grounded
+
+
+def test_a_named_member_of_staff_or_partner_is_not_confirmed(answerer: QuestionAnswerer):
+    # The documents name no staff and no partner firm: neither is confirmed from a nearby passage.
+    assert not answerer.answer("之前对接我们的李经理电话是多少").grounded
+    assert not answerer.answer("深创投是你们投贷联动的合作机构吗").grounded
+    assert "400-818-6688" in answerer.answer("客户经理电话多少").answer  # the way to reach one is
