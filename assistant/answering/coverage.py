@@ -172,6 +172,7 @@ class CoverageCheck:
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
                                   r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)"
                                   rf"|{re.escape(word)}(能|可以|能不能|可不可以)?(拿来|用来|拿去|用于|当|做)?(抵押|质押|担保)"
+                                  rf"|{re.escape(word)}(方面)?(有|有没有)(什么|啥)?(要求|限制|规定)"
                                   rf"|用{re.escape(word)}(来)?(抵押|质押|担保)", clause)
                 yield word, bool(asked)
 

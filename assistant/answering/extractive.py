@@ -36,6 +36,7 @@ _DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过
                         r"|一定(能|可以|会).{0,4}(批|通过|贷|下)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|百分之?百|100%"
                         r"|确切|准确|精确|具体.{0,4}多少|到底是?多少|准数|准话|是不是就是|定死|一口价"
                         r"|guarantee|exact (rate|figure|number)|for sure|promise", re.I)
+_COMPARED = re.compile(r"[和跟与比].{1,12}(哪个|哪种|谁|比|区别|不同|一样)|还是")
 _LIST_ITEM = re.compile(r"(?<=[：:；;。])\s*[-•·]\s+")
 _TERMS_RE = re.compile(r"利率|利息|年化|费用|收费|额度|期限|多久|多长|rate|interest|fee|amount|term|limit", re.I)
 
@@ -67,7 +68,9 @@ class ExtractiveComposer:
             return Composition(self.messages.not_covered(lang, topics), False, [], "not_covered")
         plan = self.planner.plan(question, lang, history)
         # A product the bank does not offer is not a nearby one it does (only a KB of products can tell).
-        if self.planner.subjects.products and not plan.subjects and (
+        # Compared with one of ours (网商贷和你们的发票贷哪个划算), it is still not ours to describe.
+        compared = bool(plan.subjects) and bool(_COMPARED.search(plan.asked))
+        if self.planner.subjects.products and (not plan.subjects or compared) and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
         if procedures := self.coverage.procedures_of_others(plan.asked):

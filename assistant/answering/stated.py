@@ -44,7 +44,7 @@ _TERM_TAGS = ("n", "vn")  # things, not doings: 不能, 告诉, 满足 name noth
 _SETTING = GENERIC_NOUNS | frozenset("企业 公司 贷款 银行 要求 规定 范围 结果 资质 项目 种类 类型 条件".split())
 # A thing is what a question word asks for when one follows it closely: 年龄有没有要求, 手机号多少.
 _ASKED_AFTER = re.compile(r"^的?(是|有|在|叫|要|一般|具体|能|可以)?"
-                          r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何|有没有|要不要)")
+                          r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何|有没有|要不要)|^(方面)?(有|有没有)(什么|啥)?(要求|限制|规定)")
 
 
 # A minimum asked of the amount or term, and how a passage states one (a floor, or a range).
@@ -62,6 +62,7 @@ _STEPS = {
     "尽职调查": r"尽调|尽职调查|调查",
     "备案": r"备案",
     "签约": r"签约|签(订|完|好|了)?合同|签完",
+    "再次申请": r"(再|重新)次?(申请|提交|办)",  # after a refusal: 被拒了多久能再申请
 }
 _STEP_RE = {step: re.compile(p) for step, p in _STEPS.items()}
 _TIME_ASKED = re.compile(r"多久|多长时间|几天|几个工作日|几个小时|多少天|多快|什么时候|啥时候")
@@ -169,7 +170,8 @@ def _step_time(clause: str, corpus: list[str]) -> list[Unstated]:
             part = _AFTER.sub("", part)
             if _TIME_STATED.search(part) and any(_STEP_RE[s].search(part) for s in answering):
                 return []
-    return [Unstated(step, True, time=True)]
+    mentioned = any(_STEP_RE[step].search(text) for text in corpus)
+    return [Unstated(step, True, time=True) if mentioned else Unstated(step, False)]
 
 
 def _compound(clause: str, start: int, word: str) -> str:

@@ -288,3 +288,20 @@ def test_a_named_member_of_staff_or_partner_is_not_confirmed(answerer: QuestionA
     assert not answerer.answer("之前对接我们的李经理电话是多少").grounded
     assert not answerer.answer("深创投是你们投贷联动的合作机构吗").grounded
     assert "400-818-6688" in answerer.answer("客户经理电话多少").answer  # the way to reach one is
+
+
+def test_a_requirement_the_documents_never_mention_is_not_answered(answerer: QuestionAnswerer):
+    # 学历 is asked about (有没有要求); the credit loan's conditions never speak of it.
+    assert not answerer.answer("信用贷对学历有没有要求").grounded
+    assert answerer.answer("抵押贷对抵押物有什么要求").grounded
+
+
+def test_how_soon_one_may_apply_again_is_not_the_approval_time(answerer: QuestionAnswerer):
+    answer = answerer.answer("信用贷被拒以后多久能重新申请？")
+    assert not answer.grounded and "再次申请" in answer.answer
+
+
+def test_another_banks_product_compared_with_ours_is_not_described(answerer: QuestionAnswerer):
+    answer = answerer.answer("微粒贷和你们的信用贷哪个利息低")
+    assert not answer.grounded and "微粒贷" in answer.answer
+    assert answerer.answer("信用贷和税金贷哪个利息低").grounded
