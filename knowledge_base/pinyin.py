@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 
-import jieba
 from pypinyin import Style, lazy_pinyin
+
+from knowledge_base.tokenize import is_dictionary_word
 
 MAX_LEN = 8
 # Function characters: a stretch containing one is a phrase, not a misspelt term.
@@ -74,7 +75,10 @@ class PinyinMatcher:
                     if term == window:
                         break  # spelt right: keep it and do not look inside it
                     continue
-                if (window in self._known or jieba.dt.FREQ.get(window) or _FUNCTION_CHARS & set(window)
+                # A function character makes a stretch a phrase, unless it sounds like a whole key term
+                # of four characters or more (政府风险不偿贷): no phrase sounds like a product's title.
+                phrase = bool(_FUNCTION_CHARS & set(window)) and not (length >= 4 and term in self._key)
+                if (window in self._known or is_dictionary_word(window) or phrase
                         or (length == 2 and term not in self._key)):
                     continue
                 out.append(term)

@@ -58,5 +58,12 @@ class Tokenizer:
         return [t for t in self._jieba.lcut(text.lower()) if t.strip() and t not in STOPWORDS]
 
 
+def is_dictionary_word(word: str) -> bool:
+    """Whether jieba's general dictionary lists ``word`` (信贷, 银行): a word of the language, not
+    of one knowledge base. The shared dictionary is loaded on first use, once per process."""
+    jieba.dt.check_initialized()
+    return bool(jieba.dt.FREQ.get(word))
+
+
 def is_number(token: str) -> bool:
     return bool(_NUMBER.match(token))

@@ -305,3 +305,17 @@ def test_another_banks_product_compared_with_ours_is_not_described(answerer: Que
     answer = answerer.answer("微粒贷和你们的信用贷哪个利息低")
     assert not answer.grounded and "微粒贷" in answer.answer
     assert answerer.answer("信用贷和税金贷哪个利息低").grounded
+
+
+def test_a_title_mistyped_with_a_function_character_is_still_read(answerer: QuestionAnswerer):
+    # 不偿 sounds like 补偿; 不 is a function character, but no phrase sounds like a whole title.
+    answer = answerer.answer("政府风险不偿贷利率多少")
+    assert cited(answer)[0] == ("政府风险补偿贷", "参考利率")
+
+
+def test_the_story_around_a_question_is_not_read_as_asking(answerer: QuestionAnswerer):
+    # 啥也不懂 says "nothing"; 银行信贷部 is the bank's credit department, not a product called 行信贷.
+    answer = answerer.answer("新来的出纳啥也不懂，我自己问吧：申请贷款一般要准备哪些材料？")
+    assert answer.grounded and "营业执照" in answer.answer
+    answer = answerer.answer("有个自称你们银行信贷部的人要我先交保证金才放款，这正常吗？")
+    assert answer.grounded and cited(answer)[0][0] == "合规提示"
