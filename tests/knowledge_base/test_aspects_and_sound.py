@@ -32,6 +32,13 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("税务评级是D，还有机会借到钱吗？") == ["eligibility"]  # 借到钱 is no payout time
     assert vocabulary.aspects("交的税能换来多少贷款？") == ["amount"]
     assert vocabulary.aspects("能不能承诺给我批500万")[0] == "amount"
+    # How long a loan runs, however it is said; 多少年 is not an amount.
+    assert vocabulary.aspects("最长能借多少年") == ["term"]
+    assert vocabulary.aspects("哪个借得更久") == ["term"]
+    # How soon, however it is said.
+    assert vocabulary.aspects("两个产品放款谁快") == ["process"]
+    assert vocabulary.aspects("批下来大概要多久") == ["process"]
+    assert vocabulary.aspects("签完字多久资金能到") == ["process"]
 
 
 def test_heading_words_are_learned_when_two_documents_use_them():
