@@ -14,6 +14,8 @@ questions:
   认定怎么申报, 入库怎么操作): another body's procedure, which no passage describes.
 * ``asks_for_names``: a question asking for names (哪几家, a member of staff by surname, whether a
   named firm is a partner) is answered only by a passage that names some.
+* ``unknown_english_names``: a name in an English question (a capitalised word mid-sentence)
+  that no passage uses.
 * ``unknown_share``: how much of a question's content (its nouns, by weight) the knowledge base
   never uses. When nothing else anchors the question (no product, no FAQ, no section), a large
   share means the nearest passage would be an answer to another question.
@@ -73,6 +75,8 @@ _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
                      r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"
                      r"|who is|list of", re.I)
 _NAME_TAGS = ("nr", "ns", "nt")
+_TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the first word of a sentence
+_COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
 _LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
 OWN_NAME_PASSAGES = 3
@@ -208,6 +212,12 @@ class CoverageCheck:
         # 认定要啥条件，怎么申报: the credential named once, not its verb again.
         named = [t for t in out if t not in _CREDENTIAL.split("|")]
         return list(dict.fromkeys(named or out))
+
+    def unknown_english_names(self, question: str) -> list[str]:
+        """Names in an English question (a capitalised word mid-sentence: a branch in Shanghai,
+        Sequoia as a partner) that no passage uses."""
+        return [w for w in dict.fromkeys(_TITLECASE.findall(question.strip()))
+                if w.lower() not in _COMMON_CAPITALISED and not self.known(w.lower())]
 
     def asks_for_names(self, question: str) -> bool:
         return any(_NAMING.search(c) for c in asking_clauses(question))

@@ -319,3 +319,10 @@ def test_the_story_around_a_question_is_not_read_as_asking(answerer: QuestionAns
     assert answer.grounded and "营业执照" in answer.answer
     answer = answerer.answer("有个自称你们银行信贷部的人要我先交保证金才放款，这正常吗？")
     assert answer.grounded and cited(answer)[0][0] == "合规提示"
+
+
+def test_an_english_name_no_passage_uses_is_not_answered(answerer: QuestionAnswerer):
+    answer = answerer.answer("Is there a branch office in Chengdu?")
+    assert not answer.grounded and "Chengdu" in answer.answer
+    # Names the documents do use, and the capital that starts a sentence, are not unknown names.
+    assert answerer.answer("Can I apply for the Tax Loan on WeChat?").grounded
