@@ -181,6 +181,8 @@ class CoverageCheck:
                 asked = re.search(rf"(哪|什么|啥|多少){re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
                                   r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)"
                                   rf"|{re.escape(word)}(能|可以|能不能|可不可以)?(拿来|用来|拿去|用于|当|做)?(抵押|质押|担保)"
+                                  # Whether it exists at all: 有英文服务吗, 有没有上门服务.
+                                  rf"|(有没有|有无|提供|支持)[\u4e00-\u9fff]{{0,2}}{re.escape(word)}|有{re.escape(word)}[\u4e00-\u9fff]{{0,3}}吗"
                                   rf"|{re.escape(word)}(方面)?(有|有没有)(什么|啥)?(要求|限制|规定)"
                                   rf"|用{re.escape(word)}(来)?(抵押|质押|担保)", clause)
                 yield word, bool(asked)
@@ -191,7 +193,8 @@ class CoverageCheck:
         parts = [t for t in self.kb.tokenizer.tokens(word) if len(t) >= 2 and t != word]
         if any(t in self._vocabulary for t in parts):
             return True
-        return any(word in known for known in self._long_words)  # 税额 in 纳税额
+        # 税额 in 纳税额: a word the KB's word starts or ends with (场地 inside 市场地位 is no word of it).
+        return any(known.endswith(word) or known.startswith(word) for known in self._long_words)
 
     @cached_property
     def _long_words(self) -> list[str]:

@@ -326,3 +326,10 @@ def test_an_english_name_no_passage_uses_is_not_answered(answerer: QuestionAnswe
     assert not answer.grounded and "Chengdu" in answer.answer
     # Names the documents do use, and the capital that starts a sentence, are not unknown names.
     assert answerer.answer("Can I apply for the Tax Loan on WeChat?").grounded
+
+
+def test_asking_whether_something_exists_that_the_documents_never_name(answerer: QuestionAnswerer):
+    # 有…吗 / 有没有… asks whether the thing exists; the handbook never speaks of a night shift.
+    answer = answerer.answer("你们网点有夜班窗口吗")
+    assert not answer.grounded and "夜班" in answer.answer
+    assert answerer.answer("你们有人工客服吗").grounded  # the hotline's staffed hours are stated
