@@ -41,7 +41,7 @@ _QUESTIONS: dict[str, str] = {
               r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
               r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how big|how much|amount|limit|up to|maximum|borrow"
               r"|what percentage|how many times",
-    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|便宜|划算|成本|\d+\.\d+%"
+    "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|便宜|划算|成本|\d+\.\d+%|价格|价钱|(最低|优惠|最优)的?价"
             r"|interest|\brates?\b|apr|pricing|how expensive",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长|多少年)|最长.{0,4}?(多久|几年|多少年|多长|几个月|多少个月)|几年还"
             r"|多久的(票|贷款)|[借贷用]得?更(久|长)"
@@ -88,6 +88,10 @@ _QUESTIONS: dict[str, str] = {
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
                 r"|一定(能|可以|会).{0,4}(批|通过|下来|贷到|下款)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|稳批|必过"
+                r"|稳了|稳不稳|稳吗|十拿九稳|板上钉钉|没跑|(随便|轻松|容易|好)就?能?(过|批|通过|贷到)"
+                r"|通融|破例|特批|开个?绿灯|网开一面"
+                r"|guarantee[^?.]{0,40}\b(approv\w*|pass)|(sure|certain|bound) to (get|be approved|pass)"
+                r"|definitely (get|be approved)"
                 r"|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",
     "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|late (payment|repayment)|overdue|miss(ed)? a payment",
@@ -170,8 +174,8 @@ class AspectVocabulary:
         if "process" in spans and "term" in spans and not _QUESTION_RE["term"].search(
                 _QUESTION_RE["process"].sub(" ", low)):
             del spans["term"]  # 多久能批 matched both; only the process is asked
-        if "guarantee" in spans and "fraud" in spans:
-            del spans["guarantee"]  # 保证金 is a scam's word, not a guarantee question
+        if "guarantee" in spans and ("fraud" in spans or "approval" in spans):
+            del spans["guarantee"]  # 保证金 is a scam's word, guarantee approval a demand: no security asked
         if text.isascii():
             return sorted(spans, key=lambda a: min(s for s, _ in spans[a]))
         return sorted(spans, key=lambda a: -max(e for _, e in spans[a]))

@@ -333,3 +333,13 @@ def test_asking_whether_something_exists_that_the_documents_never_name(answerer:
     answer = answerer.answer("你们网点有夜班窗口吗")
     assert not answer.grounded and "夜班" in answer.answer
     assert answerer.answer("你们有人工客服吗").grounded  # the hotline's staffed hours are stated
+
+
+def test_a_demand_for_certainty_in_other_words_gets_no_promise(answerer: QuestionAnswerer):
+    for question in ("我们条件这么好，税金贷稳了吧", "信用贷审批能不能通融一下", "听说发票贷随便就能过？",
+                     "Can you guarantee my invoice loan gets approved?"):
+        answer = answerer.answer(question)
+        sections = {section for _, section in cited(answer)}
+        assert sections & {"不承诺审批结果", "No Promise of Approval"}, question
+    # The price asked of a product is its rate.
+    assert cited(answerer.answer("专精特新贷给个最低价"))[0] == ("专精特新贷", "参考利率")
