@@ -185,8 +185,8 @@ class SubjectFinder:
         support: dict[str, int] = {}
         for token in dict.fromkeys(tokens):
             owners = self._owners.get(token)
-            if not owners or len(owners) > 2:
-                continue
+            if not owners or len(owners) > 2 or any(ch.isdigit() for ch in token):
+                continue  # (a figure the client mentions, 1000万, is no situation)
             for key in owners:
                 scores[key] = scores.get(key, 0.0) + math.log(1 + len(self.products) / len(owners))
                 support[key] = support.get(key, 0) + (2 if len(owners) == 1 else 1)

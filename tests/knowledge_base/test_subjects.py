@@ -44,3 +44,8 @@ def test_an_english_name_is_recognised_by_its_last_words_and_a_credit_rating_is_
 def test_what_the_client_does_not_have_names_no_product(subjects: SubjectFinder):
     assert subjects.named("我们没有知识产权质押贷那种条件，纳税记录还行，税金贷能贷多少") == ["税金贷"]
     assert subjects.named("不是知识产权质押贷，是税金贷") == ["税金贷"]
+
+
+def test_a_figure_the_client_mentions_is_no_situation(subjects: SubjectFinder):
+    # 1000万 appears in two products' documents; it says nothing about which product the client needs.
+    assert subjects.situated(subjects.kb.tokenizer.tokens("刚拿到一笔1000万的股权投资，想再配点贷款")) == "投贷联动"
