@@ -194,7 +194,14 @@ class CoverageCheck:
         if any(t in self._vocabulary for t in parts):
             return True
         # 税额 in 纳税额: a word the KB's word starts or ends with (场地 inside 市场地位 is no word of it).
-        return any(known.endswith(word) or known.startswith(word) for known in self._long_words)
+        if any(known.endswith(word) or known.startswith(word) for known in self._long_words):
+            return True
+        # 估值 for 评估价值: a two-character abbreviation takes characters apart from the full term.
+        return len(word) == 2 and re.search(rf"{word[0]}[\u4e00-\u9fff]{{1,2}}{word[1]}", self._text) is not None
+
+    @cached_property
+    def _text(self) -> str:
+        return "\n".join(c.text for c in self.kb.chunks)
 
     @cached_property
     def _long_words(self) -> list[str]:
@@ -266,3 +273,4 @@ class CoverageCheck:
 def _owned(text: str, name: str, own: set[str]) -> bool:
     """锦程银行企业网上银行: a name right after the bank's own is its own channel, not another party."""
     return any(re.search(rf"{re.escape(o)}.{{0,4}}{re.escape(name)}", text) for o in own if len(o) >= 2)
+

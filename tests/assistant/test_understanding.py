@@ -343,3 +343,10 @@ def test_a_demand_for_certainty_in_other_words_gets_no_promise(answerer: Questio
         assert sections & {"不承诺审批结果", "No Promise of Approval"}, question
     # The price asked of a product is its rate.
     assert cited(answerer.answer("专精特新贷给个最低价"))[0] == ("专精特新贷", "参考利率")
+
+
+def test_an_abbreviation_of_the_documents_term_is_the_documents_term(answerer: QuestionAnswerer):
+    coverage = answerer.composer.coverage
+    # 估值 takes 估 and 值 from 评估价值: the documents speak of the thing.
+    assert coverage.known("估值")
+    assert not coverage.known("房龄")
