@@ -8,6 +8,7 @@ late-payment question), for an aspect that no section covers.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,10 @@ FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that mak
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 # An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
 GENERAL_FAQ_MATCH = 0.1
-ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
+ASKED_FAQ_CHARS = 8
+# One of the questions an entry asks together matches a little less than the whole: the entry
+# answers more than the client asked.
+PART_MATCH_WEIGHT = 0.8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
 
 
 class FaqMatcher:
@@ -36,6 +40,7 @@ class FaqMatcher:
         self.vocabulary = vocabulary
         self.entries = [i for i, c in enumerate(kb.chunks) if c.kind == "faq" and c.question]
         self._cache: dict[int, dict[str, float]] = {}
+        self._parts: dict[int, list[dict[str, float]]] = {}
         self._stems = {_stem(t) for t in kb.idf}
 
     def closest(self, plan: Plan, threshold: float = FAQ_MATCH) -> tuple[Hit, float] | None:
@@ -91,10 +96,23 @@ class FaqMatcher:
             about = self.subjects.faq_subjects(i)
             if plan.subjects and about and not set(about) & set(plan.subjects):
                 continue
-            s = _weighted_dice(asked, self._faq_tokens(i))
-            if s > score:
-                best, score, raw = i, s, _weighted_dice(everything, self._faq_tokens(i))
+            for n, part in enumerate(self._faq_parts(i)):
+                s = _weighted_dice(asked, part) * (1.0 if n == 0 else PART_MATCH_WEIGHT)
+                if s > score:
+                    best, score, raw = i, s, _weighted_dice(everything, part)
         return best, score, raw
+
+    def _faq_parts(self, i: int) -> list[dict[str, float]]:
+        """An entry's question whole, and each of the questions it asks together (申请贷款必须在锦程
+        银行开户吗？怎么开对公账户？): a client asking one of them asks that entry."""
+        cached = self._parts.get(i)
+        if cached is None:
+            question = self.kb.chunks[i].question or ""
+            # (a part too short to say much alone — 利率多少？ — is matched only within the whole)
+            parts = [p for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= ASKED_FAQ_CHARS]
+            cached = self._parts[i] = [self._faq_tokens(i)] + (
+                [self._weighted(p) for p in parts] if len(parts) > 1 and not question.isascii() else [])
+        return cached
 
     def _weighted(self, text: str) -> dict[str, float]:
         """A question's content words and glossary concepts, weighted by their rarity in the KB."""
