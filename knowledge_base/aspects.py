@@ -84,7 +84,8 @@ _QUESTIONS: dict[str, str] = {
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"
              r"|(deposit|fee) (up ?front|before)|pay .{0,20} before (the )?(loan|disbursement)",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
-    "use": r"用途|挪|炒股|买房|理财|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
+    "use": r"用途|挪|炒股|买房|理财|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
+           r"|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
                 r"|一定(能|可以|会).{0,4}(批|通过|下来|贷到|下款)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|稳批|必过"

@@ -107,8 +107,11 @@ class ExtractiveComposer:
                 # from the situation; otherwise the product's own section leads and the FAQ completes it.
                 leads = plan.subject_from == "situation"
                 parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
-        if missing and plan.subjects and len(parts) < MAX_PARTS:
-            parts += self.planner.general_sections(plan, missing)
+        # The use of funds is the product's (its overview) and the bank's rule for every loan.
+        general = missing + [a for a in plan.aspects if a == "use" and a not in missing]
+        if general and plan.subjects and len(parts) < MAX_PARTS:
+            parts += [p for p in self.planner.general_sections(plan, general)
+                      if all(p[2].index != h.index for _, _, h in parts)]
         if plan.subjects and "rate" not in answered and _DEMAND_RE.search(plan.text):
             # 发票贷肯定能批吧？: no promise, and the reference range the client can rely on.
             parts += [p for p in self.planner.sections_for(replace(plan, aspects=["rate"]))
@@ -127,7 +130,8 @@ class ExtractiveComposer:
             return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")
         # 发票贷的集中度超过多少 / 认股选择权多少比例: the product's documents never give that detail. Not
         # when the product was guessed from the client's story, told in the client's own words.
-        if plan.subject_from != "situation":
+        # (What the money is for — 买设备, 发工资 — is answered by the rule on use, whatever it names.)
+        if plan.subject_from != "situation" and "use" not in plan.aspects:
             asked = self.planner.subjects.without_names(plan.text)
             about = self.planner.subjects.passages_about(plan.subjects, plan.docs_lang)
             if unstated := self.stated.unstated(asked, [h.chunk.text for _, _, h in parts], about):

@@ -66,7 +66,9 @@ _OTHER_BANK = re.compile(
 _CLAUSE = re.compile(r"[，,。？?！!；;\n]")
 _CLAUSE_WITH_END = re.compile(r"([^，,。？?！!；;\n]*)([，,。？?！!；;\n]|$)")
 _FEW = re.compile(r"几(成|倍|年|个|天|岁|级|点|家|种|项)")
-_STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|上次")
+# (还别的银行的贷款: paying off another bank's loan is a question of what the money may be used for)
+_STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|上次"
+                    r"|(还|偿还|归还)(别的|其他|其它|别家)?[^，,。]{0,4}银行")
 # What makes a clause the asking one; the other clauses of a long message are the client's situation.
 # 啥也不懂 / 什么都不会 say "nothing", not ask.
 _ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项)|哪|(什么|啥)(?![也都])|怎么|怎样|如何|是否"

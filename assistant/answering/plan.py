@@ -205,7 +205,10 @@ class Planner:
         return out
 
     def _section(self, plan: Plan, source: str, aspect: str) -> Hit | None:
+        # What the money may be used for is told in a product's overview (主要用于研发投入…).
         ids = self.sections.get((source, aspect))
+        if not ids and aspect == "use":
+            ids = self.sections.get((source, "overview"))
         if ids and len(ids) == 1:
             return Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)
         result = self.retriever.run(plan.text, top_k=5, sources={source})

@@ -356,3 +356,11 @@ def test_one_of_the_questions_an_faq_entry_asks_together_finds_that_entry(answer
     # 申请贷款必须在锦程银行开户吗？怎么开对公账户？ — asked only the second, the entry still answers.
     answer = answerer.answer("开对公账户需要带哪些东西")
     assert "公司印章" in answer.answer
+
+
+def test_what_a_loan_may_be_used_for_is_the_products_and_the_banks_rule(answerer: QuestionAnswerer):
+    answer = answerer.answer("信用贷的钱能用来买设备吗")
+    assert ("信用贷", "产品简介") in cited(answer) and ("合规提示", "资金用途合规") in cited(answer)
+    # Paying off another bank's loan is a question of use, not one about the other bank.
+    assert ("合规提示", "资金用途合规") in cited(answerer.answer("税金贷的钱可以拿来还其他银行的贷款吗"))
+    assert not answerer.answer("现在的贷款市场报价利率是多少").grounded  # the LPR by its full name
