@@ -77,6 +77,8 @@ _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
                      r"|who is|list of", re.I)
 _NAME_TAGS = ("nr", "ns", "nt")
 _TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the first word of a sentence
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
+_COMMON_ACRONYMS = frozenset("app ok pdf".split())
 _COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
 _LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
@@ -167,6 +169,14 @@ class CoverageCheck:
         the client's setting (产品在医院卖得还可以)."""
         return list(dict.fromkeys(w for w, asked in self.asked_nouns(question)
                                   if (asked or len(w) >= 3) and not self.known(w)))
+
+    def unknown_acronyms(self, question: str) -> list[str]:
+        """Acronyms in a Chinese question's asking clauses (POS机, ETC) that the KB never uses: a
+        term of their own, as written (not lower-cased)."""
+        if question.isascii():
+            return []
+        return list(dict.fromkeys(a for clause in asking_clauses(question) for a in _ACRONYM.findall(clause)
+                                  if a.lower() not in _COMMON_ACRONYMS and not self.known(a.lower())))
 
     def asked_nouns(self, question: str) -> Iterator[tuple[str, bool]]:
         """(noun, whether it is what a question word asks for) for the asking clauses' nouns."""

@@ -81,7 +81,8 @@ class ExtractiveComposer:
         if plan.text.isascii() and (names := self.coverage.unknown_english_names(plan.text)):
             # A branch in Shanghai, Sequoia as a partner: a name no passage uses.
             return Composition(self.messages.not_covered(lang, names), False, [], "not_covered")
-        if focus := self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text)):
+        focus = self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text))
+        if focus := focus + self.coverage.unknown_acronyms(plan.asked):
             # 发票贷的评分权重 / 供应链融资平台的网址 / 西湖路支行: asked about what the documents never name.
             return Composition(self.messages.not_covered(lang, focus), False, [], "not_covered")
         parts = self.planner.sections_for(plan) if plan.aspects else []

@@ -37,6 +37,7 @@ from knowledge_base.tokenize import STOPWORDS
 
 # How a clause asks for a figure, and the figure kinds that answer it.
 _QUANTITY = re.compile(r"多少|几(?!乎|种|家|项|类|个(?!点|月|工作日))|多久|多长|多大|多高|多低|比例|百分之几")
+_LOAN_ASKED = re.compile(r"[贷借融批拿给]的?$|[贷借融批拿给](到|得到|下来)?$")
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十半]+个?(工作日|天|日|月|年|成|倍|周|小时)")
 _NOTHING_TO_PAY = re.compile(r"不收取|无需|不需要|免费|免收|承担|不超过|不低于|以.{0,8}为准")
 _TERM_TAGS = ("n", "vn")  # things, not doings: 不能, 告诉, 满足 name nothing that could be absent
@@ -122,6 +123,8 @@ class StatedCheck:
                 missing += [Unstated(w, False) for _, w, asked, _ in terms
                             if asked and not mentioned[w] and w in self._words]
             quantity = _QUANTITY.search(without_conditions(clause))  # not 晚还几天 ("a few days")
+            if quantity and _LOAN_ASKED.search(clause[max(0, quantity.start() - 3):quantity.start()]):
+                quantity = None  # A级能贷多少: what is counted is the loan, the grade is its condition
             before = [(p, w, spellings) for p, w, _, spellings in terms if quantity and p < quantity.start()]
             if before and mentioned[before[-1][1]]:
                 start, thing, spellings = before[-1]  # the nearest thing before 多少: 集中度超过多少

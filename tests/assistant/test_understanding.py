@@ -364,3 +364,14 @@ def test_what_a_loan_may_be_used_for_is_the_products_and_the_banks_rule(answerer
     # Paying off another bank's loan is a question of use, not one about the other bank.
     assert ("合规提示", "资金用途合规") in cited(answerer.answer("税金贷的钱可以拿来还其他银行的贷款吗"))
     assert not answerer.answer("现在的贷款市场报价利率是多少").grounded  # the LPR by its full name
+
+
+def test_an_acronym_the_documents_never_use_is_not_answered(answerer: QuestionAnswerer):
+    answer = answerer.answer("你们能办ETC吗")
+    assert not answer.grounded and "ETC" in answer.answer
+    assert answerer.answer("用APP能申请发票贷吗").grounded  # a word of everyday use, not a term
+
+
+def test_a_condition_before_how_much_one_may_borrow_is_not_what_is_counted(answerer: QuestionAnswerer):
+    # 纳税信用A级能贷多少: the amount is asked, the grade is its condition, not a figure unstated.
+    assert "具体数字" not in answerer.answer("纳税信用A级能贷多少").answer
