@@ -43,7 +43,8 @@ ADJACENT_TOPICS = (
     "医保", "信用卡", "外汇", "汇款", "离婚", "起诉", "起诉状", "打官司", "律师", "遗产", "彩票",
     "理财产品", "保费", "意外险", "财产保险", "人寿保险", "保险公司", "助学贷款", "留学贷款", "借记卡", "储蓄卡",
     "征信报告", "企业所得税", "所得税", "增值税税率", "出口退税", "退税", "注册资本", "注册公司", "注销", "破产",
-    "清算", "仲裁", "商标注册", "专利申请", "年费",
+    "清算", "仲裁", "商标注册", "专利申请", "年费", "按揭", "法院", "加计扣除", "税收优惠", "税务处理", "税前扣除",
+    "账务处理", "会计处理", "市场行情", "市场价", "降息", "加息", "利率走势",
     "mortgage for my home", "home loan", "car loan", "personal loan", "fixed deposit", "time deposit",
     "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
     "bankruptcy", "stock", "stocks", "annual fee",
@@ -56,10 +57,10 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
 # Credentials and filings a client obtains from others (高新技术企业认定, 科技型中小企业入库): the
 # documents name them as conditions; how to obtain them is another body's procedure.
-_CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报"
+_CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报|贴息|补贴"
 _PROCEDURE_ASKED = re.compile(
-    rf"(?P<asked>{_CREDENTIAL})(的|要|需要|得|都)?(满足|具备|准备|提供|带|交)?(什么|啥|哪些)?"
-    r"(怎么|如何|去哪|在哪|哪里|流程|条件|材料|资料|手续|操作|标准|步骤|要求|多久|难不难|好办)"
+    rf"(?P<asked>{_CREDENTIAL})(是|的|要|需要|得|都)?(去|到)?(满足|具备|准备|提供|带|交)?(什么|啥|哪些|哪个)?"
+    r"(怎么|如何|去哪|在哪|哪里|部门|流程|条件|材料|资料|手续|操作|标准|步骤|要求|多久|难不难|好办)"
     rf"|(怎么|如何|去哪|在哪|哪里)(去|才能)?(申报|申请|办理?|操作|做|弄)?(?P<done>{_CREDENTIAL})")
 _DESCRIBED = r"(的)?(流程|条件|材料|手续|步骤|标准)"
 _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|去|办|要|的)+")
@@ -68,9 +69,11 @@ _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|�
 _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
                      r"|(经理|负责人|行长|审批人|联系人)的?(叫什么|叫啥|姓什么|姓啥|名字)"
                      # A member of staff by surname (那个王经理): the documents name no one.
-                     rf"|[{_SURNAMES}](经理|行长|主任|专员|总监)"
+                     rf"|[{_SURNAMES}](经理|行长|主任|专员|总监)|姓[{_SURNAMES}]"
+                     r"|哪个(支行|分行|网点|营业厅|部门)"
                      # Whether a named party is one of the bank's partners (…是你们的合作投资机构吗).
-                     r"|是(你们|贵行|本行)?的?.{0,10}(合作|指定|认可|准入).{0,6}(机构|地区|城市|企业|公司|银行|伙伴|园区|单位)"
+                     r"|(是|算|算不算|属于|属不属于)(你们|贵行|本行)?的?.{0,10}(合作|指定|认可|准入)"
+                     r".{0,6}(机构|地区|城市|企业|公司|银行|伙伴|园区|单位)"
                      r"|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
                      r"|(机构|公司|银行|城市|地区|单位)(都|还)?有哪些|哪些(城市|地区|机构|公司|银行)"
                      r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"

@@ -67,7 +67,7 @@ _STEPS = {
 }
 _STEP_RE = {step: re.compile(p) for step, p in _STEPS.items()}
 _TIME_ASKED = re.compile(r"多久|多长时间|几天|几个工作日|几个小时|多少天|多快|什么时候|啥时候")
-_DONE = re.compile(r"^(完|好|下来|通过|办妥|完成|了|以后|之后|后)")
+_DONE = re.compile(r"^(完|好|下来|通过|过了|办妥|完成|了|以后|之后|后)")
 _TIME_STATED = re.compile(r"\d+\s*(至\d+)?\s*个?(工作日|天|日|小时|分钟)|当日|当天|实时|即时|即可|立即")
 _AFTER = re.compile(r"^.*(以后|之后|后)")  # 抵押登记办妥后2个工作日内放款: the time is of what follows
 
@@ -131,8 +131,10 @@ class StatedCheck:
                 about = [s for text in corpus for s in split_sentences(text) if any(w in s for w in spellings)]
                 if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
                     missing.append(Unstated(_compound(clause, start, thing), True))
-            if documents:
-                missing += self._minimum(clause, passages) + _step_time(clause, corpus)
+            # (A step asked of no product is checked against the passages chosen: 评估要几天 answered
+            # with some product's process would be another product's time.)
+            told = question[:question.find(clause)] if clause in question else ""
+            missing += _step_time(clause, corpus, told) + (self._minimum(clause, passages) if documents else [])
         return list(dict.fromkeys(missing))
 
     @staticmethod
@@ -148,15 +150,18 @@ class StatedCheck:
         return [Unstated("期限" if "最短" in asked.group(0) else "额度", True)]
 
 
-def _step_time(clause: str, corpus: list[str]) -> list[Unstated]:
+def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]:
     """The time of the step a clause asks about (签完合同多久能放款: 放款; 评估一般要几天: 评估),
-    when no sentence of the passages or the product's documents gives a time for that step."""
+    when no sentence of the passages or the product's documents gives a time for that step.
+    ``told``: the message before the clause, where the step counted from may be (审批过了，…多久放款)."""
     when = _TIME_ASKED.search(clause)
     if when is None:
         return []
     found = [(m.start(), m.end(), step) for step, pattern in _STEP_RE.items() for m in pattern.finditer(clause)]
     done = {step for start, end, step in found if end <= when.start()
             and (_DONE.match(clause[end:end + 2]) or re.search("[完好了]", clause[start:end]))}
+    done |= {step for step, pattern in _STEP_RE.items() for m in pattern.finditer(told)
+             if _DONE.match(told[m.end():m.end() + 2]) or re.search("[完好了]", m.group(0))}
     after = [(s, step) for s, _, step in found if when.end() <= s <= when.end() + 4]
     before = [(e, step) for _, e, step in found if when.start() - 8 <= e <= when.start() and step not in done]
     if after:
