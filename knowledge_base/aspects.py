@@ -77,7 +77,7 @@ _QUESTIONS: dict[str, str] = {
             r"|fees?\b|charges?|costs?\b|commission",
     "channel": r"电话|热线|客服|网点|柜台|营业时间|几点|周六|周末|公众号|手机银行|手机(上|端|里)|网银|线上|网上"
                r"|客户经理|当面"
-               r"|真人|人工|hotline|phone|\bcall\b|real person|live agent|talk to (a|someone|somebody)"
+               r"|真人|人工(?!审)|hotline|phone|\bcall\b|real person|live agent|talk to (a|someone|somebody)"
                r"|branch|opening hours|online|relationship manager|contact|\bvisit\b|weekend"
                r"|saturday",
     "complaint": r"投诉|不满意|有意见|给个?说法|complain",
@@ -95,7 +95,8 @@ _QUESTIONS: dict[str, str] = {
                 r"|definitely (get|be approved)"
                 r"|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",
-    "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|late (payment|repayment)|overdue|miss(ed)? a payment",
+    "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|忘了?还|没按时还"
+               r"|late (payment|repayment)|overdue|miss(ed)? a payment",
 }
 _HEADING_RE = {a: re.compile(p, re.I) for a, p in _HEADINGS.items()}
 _QUESTION_RE = {a: re.compile(p, re.I) for a, p in _QUESTIONS.items()}

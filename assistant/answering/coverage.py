@@ -55,6 +55,7 @@ _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
              "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+_NAMED_STAFF = re.compile(rf"[{_SURNAMES}](经理|行长|主任|专员|总监)|(经理|行长|主任|专员|总监)姓[{_SURNAMES}]")
 # Credentials and filings a client obtains from others (高新技术企业认定, 科技型中小企业入库): the
 # documents name them as conditions; how to obtain them is another body's procedure.
 _CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报|贴息|补贴"
@@ -69,7 +70,6 @@ _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|�
 _NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
                      r"|(经理|负责人|行长|审批人|联系人)的?(叫什么|叫啥|姓什么|姓啥|名字)"
                      # A member of staff by surname (那个王经理): the documents name no one.
-                     rf"|[{_SURNAMES}](经理|行长|主任|专员|总监)|姓[{_SURNAMES}]"
                      r"|哪个(支行|分行|网点|营业厅|部门)"
                      # Whether a named party is one of the bank's partners (…是你们的合作投资机构吗).
                      r"|(是|算|算不算|属于|属不属于)(你们|贵行|本行)?的?.{0,10}(合作|指定|认可|准入)"
@@ -150,6 +150,8 @@ class CoverageCheck:
                 continue
             if is_dictionary_word(stem[-1] + suffix) and not is_dictionary_word(stem[-2:]):
                 continue  # 银行信贷部: 信贷 is a word of its own, 行信 is not the start of a name
+            if re.search(rf"{re.escape(stem[-2:])}[\u4e00-\u9fff]?{re.escape(suffix)}", self._text):
+                continue  # 预付融资: the documents' 预付类融资, a character left out
             if not any(c.lower() in self._vocabulary or c in glossary or self._in_text(c.lower()) for c in candidates):
                 out.append(stem[-2:] + suffix)
         return out
@@ -244,7 +246,9 @@ class CoverageCheck:
                 if w.lower() not in _COMMON_CAPITALISED and not self.known(w.lower())]
 
     def asks_for_names(self, question: str) -> bool:
-        return any(_NAMING.search(c) for c in asking_clauses(question))
+        """Whether a question asks for names, or is about a person it names anywhere (客户经理姓王,
+        那个李经理…他的新号码): the documents name no member of staff."""
+        return bool(_NAMED_STAFF.search(question)) or any(_NAMING.search(c) for c in asking_clauses(question))
 
     def names_any(self, passages: list[str], own: set[str]) -> bool:
         """Whether a passage names a person, place or organisation other than ``own`` (the bank,

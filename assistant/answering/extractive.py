@@ -132,10 +132,14 @@ class ExtractiveComposer:
         # 发票贷的集中度超过多少 / 认股选择权多少比例: the product's documents never give that detail. Not
         # when the product was guessed from the client's story, told in the client's own words.
         # (What the money is for — 买设备, 发工资 — is answered by the rule on use, whatever it names.)
-        if plan.subject_from != "situation" and "use" not in plan.aspects:
+        # A product guessed from the story is checked only for the time of a step (评估要几天): the
+        # other rules read the client's words against the product's, which a story does not use.
+        if "use" not in plan.aspects:
             asked = self.planner.subjects.without_names(plan.text)
             about = self.planner.subjects.passages_about(plan.subjects, plan.docs_lang)
-            if unstated := self.stated.unstated(asked, [h.chunk.text for _, _, h in parts], about):
+            passages = [h.chunk.text for _, _, h in parts]
+            guessed = plan.subject_from == "situation"
+            if unstated := self.stated.unstated(asked, passages, about, steps_only=guessed):
                 if without_figure := [u for u in unstated if u.figure]:
                     text = self.messages.figure_not_stated(plan.lang, [u.thing for u in without_figure],
                                                            time=all(u.time for u in without_figure))

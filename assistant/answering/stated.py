@@ -104,7 +104,8 @@ class StatedCheck:
                 out.append((start, word, asked))
         return out
 
-    def unstated(self, question: str, passages: list[str], documents: Iterable[str]) -> list[Unstated]:
+    def unstated(self, question: str, passages: list[str], documents: Iterable[str],
+                 steps_only: bool = False) -> list[Unstated]:
         """What ``question`` (product names blanked) asks that no passage and no document about
         the product states: a term asked about that they never mention, or the thing whose figure
         is asked and never given. ``documents`` empty: no product in question, passages only."""
@@ -113,6 +114,9 @@ class StatedCheck:
         documents = list(documents)
         corpus = passages + documents
         missing: list[Unstated] = []
+        if steps_only:
+            return list(dict.fromkeys(u for clause in asking_clauses(question)
+                                      for u in _step_time(clause, corpus, _before(question, clause))))
         for clause in asking_clauses(question):
             terms = [(p, w, asked, spellings) for p, w, asked in self.terms(clause)
                      if (spellings := self._spellings(w)) is not None]
@@ -133,8 +137,9 @@ class StatedCheck:
                     missing.append(Unstated(_compound(clause, start, thing), True))
             # (A step asked of no product is checked against the passages chosen: 评估要几天 answered
             # with some product's process would be another product's time.)
-            told = question[:question.find(clause)] if clause in question else ""
-            missing += _step_time(clause, corpus, told) + (self._minimum(clause, passages) if documents else [])
+            missing += _step_time(clause, corpus, _before(question, clause))
+            if documents:
+                missing += self._minimum(clause, passages)
         return list(dict.fromkeys(missing))
 
     @staticmethod
@@ -180,6 +185,11 @@ def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]
                 return []
     mentioned = any(_STEP_RE[step].search(text) for text in corpus)
     return [Unstated(step, True, time=True) if mentioned else Unstated(step, False)]
+
+
+def _before(question: str, clause: str) -> str:
+    """What the message says before ``clause`` (where the step a time counts from may be)."""
+    return question[:question.find(clause)] if clause in question else ""
 
 
 def _compound(clause: str, start: int, word: str) -> str:

@@ -396,3 +396,15 @@ def test_a_step_counted_from_an_earlier_clause_is_still_counted_from(answerer: Q
     # 审批过了，签完合同以后: the time asked is from signing, which 订单融资's documents do not give.
     answer = answerer.answer("订单融资审批过了，签完合同以后，一般多久能放款？")
     assert not answer.grounded and "具体时间" in answer.answer
+
+
+def test_staff_named_anywhere_in_the_message_is_not_looked_up(answerer: QuestionAnswerer):
+    assert not answerer.answer("之前来过的客户经理姓刘，他的手机号能告诉我吗").grounded
+
+
+def test_a_step_time_is_checked_when_the_product_was_only_guessed(answerer: QuestionAnswerer):
+    # No product named: whatever process passage is chosen, none gives the due diligence's length.
+    answer = answerer.answer("我们是做软件研发的，客户经理上门尽职调查一般要几天？")
+    assert not answer.grounded
+    # 转人工审核 is the invoice loan's manual review, not a request for a person.
+    assert "1个工作日内反馈" in answerer.answer("发票贷申请转人工审核了，要等多久").answer
