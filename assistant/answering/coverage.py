@@ -49,6 +49,10 @@ ADJACENT_TOPICS = (
     "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
     "bankruptcy", "stock", "stocks", "annual fee",
 )
+# The client's legal form, ownership or rights, by the words clients use for them; each counts only
+# when the knowledge base never mentions it (a handbook that covers 个体工商户 answers them).
+LEGAL_FORMS = ("个体工商户", "个体户", "外资", "外商投资", "外商独资", "港资", "台资", "中外合资", "合资企业", "境外",
+               "外籍", "分公司", "合伙企业", "个人独资", "集体企业", "民办非企业", "社会组织", "著作权", "软著")
 _PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保理))")
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
@@ -134,6 +138,18 @@ class CoverageCheck:
     def uncovered_topics(self, question: str) -> list[str]:
         pattern = self._topics
         return [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
+
+    def unmentioned_forms(self, question: str) -> list[str]:
+        """Legal forms, ownership and rights (个体工商户, 外资, 分公司, 软件著作权) a question gives
+        as the client's own that the knowledge base never mentions: whether a product is open to
+        them is not in the documents, and its conditions alone would read as a yes or a no."""
+        pattern = self._forms
+        return list(dict.fromkeys(m.group(0) for m in pattern.finditer(question))) if pattern else []
+
+    @cached_property
+    def _forms(self) -> re.Pattern[str] | None:
+        absent = [f for f in LEGAL_FORMS if f not in self._text]
+        return re.compile("|".join(map(re.escape, sorted(absent, key=len, reverse=True)))) if absent else None
 
     def unknown_products(self, question: str) -> list[str]:
         """Product-like names (…贷, …融资, …租赁) that the knowledge base never mentions: 装修贷,

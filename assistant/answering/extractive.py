@@ -75,6 +75,10 @@ class ExtractiveComposer:
         if self.planner.subjects.products and (not plan.subjects or compared) and (
                 unknown := self.coverage.unknown_products(plan.text)):
             return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
+        if (set(plan.aspects) & {"eligibility", "guarantee"} or not plan.aspects) and (
+                forms := self.coverage.unmentioned_forms(plan.text)):
+            # 我是个体工商户，能申请税金贷吗: the documents never say whether the product is open to them.
+            return Composition(self.messages.not_covered(lang, forms), False, [], "not_covered")
         if procedures := self.coverage.procedures_of_others(plan.asked):
             # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
             return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")

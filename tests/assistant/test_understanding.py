@@ -408,3 +408,11 @@ def test_a_step_time_is_checked_when_the_product_was_only_guessed(answerer: Ques
     assert not answer.grounded
     # 转人工审核 is the invoice loan's manual review, not a request for a person.
     assert "1个工作日内反馈" in answerer.answer("发票贷申请转人工审核了，要等多久").answer
+
+
+def test_a_legal_form_the_documents_never_mention_is_not_judged(answerer: QuestionAnswerer):
+    # Whether 信用贷 is open to a sole trader is not in the handbook; its conditions would read as a verdict.
+    answer = answerer.answer("我开的是个体户，有执照，能办信用贷吗")
+    assert not answer.grounded and "个体户" in answer.answer
+    # A company the handbook does describe is answered with the conditions.
+    assert answerer.answer("我们是上市公司的供应商，能办供应链融资吗").grounded
