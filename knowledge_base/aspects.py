@@ -42,7 +42,7 @@ _QUESTIONS: dict[str, str] = {
               r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how big|how much|amount|limit|up to|maximum|borrow"
               r"|what percentage|how many times",
     "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|便宜|划算|成本|\d+\.\d+%|价格|价钱|(最低|优惠|最优)的?价"
-            r"|interest|\brates?\b|apr|pricing|how expensive",
+            r"|interest|\brates?\b|apr|pricing|how expensive|cheap(er|est)?\b|more expensive|costlier",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长|多少年)|最长.{0,4}?(多久|几年|多少年|多长|几个月|多少个月)|几年还"
             r"|多久的(票|贷款)|[借贷用]得?更(久|长)"
             r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
@@ -96,7 +96,8 @@ _QUESTIONS: dict[str, str] = {
                 r"|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",
     "overdue": r"逾期|晚还|还不上|没还上|拖欠|迟还|按时还|忘了?还|没按时还"
-               r"|late (payment|repayment)|overdue|miss(ed)? a payment",
+               r"|late (payment|repayment)|overdue|miss(ed|ing)? (a |an |the |our )?(re)?payment"
+               r"|(can't|cannot|can not|unable to) repay|pay(ing)? late|not (re)?pa(y|id) on time",
 }
 _HEADING_RE = {a: re.compile(p, re.I) for a, p in _HEADINGS.items()}
 _QUESTION_RE = {a: re.compile(p, re.I) for a, p in _QUESTIONS.items()}
@@ -178,6 +179,8 @@ class AspectVocabulary:
             del spans["term"]  # 多久能批 matched both; only the process is asked
         if "guarantee" in spans and ("fraud" in spans or "approval" in spans):
             del spans["guarantee"]  # 保证金 is a scam's word, guarantee approval a demand: no security asked
+        if "overdue" in spans and "repayment" in spans and text.isascii():
+            del spans["repayment"]  # "repay late" is asked about lateness (the first English aspect)
         if text.isascii():
             return sorted(spans, key=lambda a: min(s for s, _ in spans[a]))
         return sorted(spans, key=lambda a: -max(e for _, e in spans[a]))
