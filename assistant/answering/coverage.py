@@ -87,6 +87,7 @@ _TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the firs
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _COMMON_ACRONYMS = frozenset("app ok pdf".split())
 _COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
+_ORGANISATION = re.compile(r"(公司|集团|银行|局|委|会|院|所|中心|机构|基金|资本|创投|厅|部|署|办|社|行)$")
 _LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
 OWN_NAME_PASSAGES = 3
@@ -277,7 +278,8 @@ class CoverageCheck:
                 # jieba tags many two-character words as names (齐全, 上门): three characters, or a
                 # place with its suffix (朝阳区), is a name.
                 named = ((len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县"))
-                         and not _LEADING_FUNCTION.match(word))
+                         and not _LEADING_FUNCTION.match(word)
+                         and (flag != "nt" or _ORGANISATION.search(word)))  # 新兴产业: tagged nt, no body
                 if (flag in _NAME_TAGS and named and not any(word in o or o in word for o in own)
                         and not self._everywhere(word) and not _owned(text, word, own)):
                     return True

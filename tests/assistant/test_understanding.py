@@ -416,3 +416,10 @@ def test_a_legal_form_the_documents_never_mention_is_not_judged(answerer: Questi
     assert not answer.grounded and "个体户" in answer.answer
     # A company the handbook does describe is answered with the conditions.
     assert answerer.answer("我们是上市公司的供应商，能办供应链融资吗").grounded
+
+
+def test_a_word_tagged_as_an_organisation_that_names_no_body_names_no_one(answerer: QuestionAnswerer):
+    coverage = answerer.composer.coverage
+    # 战略性新兴产业 is tagged an organisation by jieba; it names no firm a client could ask for.
+    assert not coverage.names_any(["企业应属于新一代信息技术等战略性新兴产业。"], set())
+    assert coverage.names_any(["合作机构包括深圳市创新投资集团有限公司。"], set())
