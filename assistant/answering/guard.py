@@ -85,9 +85,9 @@ def asking_clauses(text: str) -> list[str]:
     with a question mark, 几 asks only in a clause that ends with one: elsewhere it means "a few"
     (主要给几家主机厂供货，…最多能融到多少？)."""
     parts = _CLAUSE_WITH_END.findall(text)
-    marked = any(end in "？?" for _, end in parts)
+    marked = any(end in ("？", "?") for _, end in parts)  # (an empty end is no mark: "" is in every string)
     clauses = [(c, end) for c, end in parts if c.strip()]
-    asking = [c for c, end in clauses if _ASKING.search(_FEW.sub("", c) if marked and end not in "？?" else c)]
+    asking = [c for c, end in clauses if _ASKING.search(_FEW.sub("", c) if marked and end not in ("？", "?") else c)]
     return asking or [c for c, _ in clauses[-1:]]
 # Investment talk is off topic unless the client asks about a loan in the same breath
 # (贷款能拿去炒股吗？ is a question about the permitted use of a loan).

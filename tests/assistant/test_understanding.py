@@ -423,3 +423,12 @@ def test_a_word_tagged_as_an_organisation_that_names_no_body_names_no_one(answer
     # 战略性新兴产业 is tagged an organisation by jieba; it names no firm a client could ask for.
     assert not coverage.names_any(["企业应属于新一代信息技术等战略性新兴产业。"], set())
     assert coverage.names_any(["合作机构包括深圳市创新投资集团有限公司。"], set())
+
+
+def test_a_message_without_a_question_mark_still_asks_in_its_asking_clause():
+    from assistant.answering.guard import asking_clauses
+
+    # No ？ anywhere: 几天 asks here, and the clause after it is the client's setting.
+    assert asking_clauses("评估一般要几天能出结果啊，我这边月底前就要用钱") == ["评估一般要几天能出结果啊"]
+    # With a ？, 几家 outside the asked clause means "a few".
+    assert asking_clauses("我们给几家大厂供货，最多能融多少？") == ["最多能融多少"]
