@@ -125,18 +125,21 @@ class Planner:
         plan = Plan(question, text, lang, docs_lang, asked=asked)
         plan.subjects = self.subjects.named(text) or self.subjects.partly_named(text)
         plan.subject_from = "named" if plan.subjects else ""
+        recent = [self.pinyin.correct(earlier) for earlier in (history or [])[-HISTORY_TURNS:]]
+        # A product the client named earlier outranks one guessed from this message's words.
+        named = next((n for n in map(self.subjects.named, reversed(recent)) if n), []) if not plan.subjects else []
+        if named:
+            plan.subjects, plan.subject_from = named, "history"
         if not plan.subjects:
             situated = self.subjects.situated(self.kb.tokenizer.tokens(text))
             if situated:
                 plan.subjects, plan.subject_from = [situated], "situation"
         if not plan.subjects and history:
-            recent = [self.pinyin.correct(earlier) for earlier in history[-HISTORY_TURNS:]]
-            named = next((n for n in map(self.subjects.named, reversed(recent)) if n), [])
             # A situation told over several messages (拿了800万股权投资 / 想再配套点贷款扩产) is
             # read as one story: one message of it alone may point elsewhere.
-            situated = self.subjects.situated(self.kb.tokenizer.tokens(" ".join(recent))) if not named else None
-            if named or situated:
-                plan.subjects, plan.subject_from = named or [situated], "history"
+            situated = self.subjects.situated(self.kb.tokenizer.tokens(" ".join(recent)))
+            if situated:
+                plan.subjects, plan.subject_from = [situated], "history"
         plan.subjects = plan.subjects[:MAX_SUBJECTS]
         # What is asked is in the asking clauses, first; the story around them (之前在别的银行贷过款都
         # 按时还了) uses aspect words too, which come after.

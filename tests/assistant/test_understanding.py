@@ -432,3 +432,9 @@ def test_a_message_without_a_question_mark_still_asks_in_its_asking_clause():
     assert asking_clauses("评估一般要几天能出结果啊，我这边月底前就要用钱") == ["评估一般要几天能出结果啊"]
     # With a ？, 几家 outside the asked clause means "a few".
     assert asking_clauses("我们给几家大厂供货，最多能融多少？") == ["最多能融多少"]
+
+
+def test_a_product_named_earlier_outranks_one_guessed_from_the_follow_up(answerer: QuestionAnswerer):
+    # 每年 and 一次 point weakly at the IP loan; the client already said 科技贷.
+    answer = answerer.answer("我们想借三年，每年要还多少本金？", ["我们准备申请科技贷"])
+    assert cited(answer)[0] == ("科技贷", "还款方式")
