@@ -51,6 +51,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|documents|paperwork|materials"
                  r"|what (do|does|should) (i|we|my company) (need to )?(submit|provide|bring|prepare)",
     "eligibility": r"条件|要求|门槛|资格|符合|够格|准入|(能|可以)(申请|办|做|贷|融资?)\s*吗|能不能(申请|办|做|贷)"
+                   r"|谁(能|可以)(办|申请|贷|做)|哪些人(能|可以)"
                    r"|有没有戏|没戏|有(没有)?机会.{0,4}(贷|借|申请|办)"
                    r"|(哪些|哪种|什么样?的?|啥样?的?)(企业|公司|客户)(能|可以)?(申请|办|做|贷)"
                    r"|(能|可以)(申请|办|做|贷).{0,6}[不么]$"

@@ -62,7 +62,10 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
 _NAMED_STAFF = re.compile(rf"[{_SURNAMES}](经理|行长|主任|专员|总监)|(经理|行长|主任|专员|总监)姓[{_SURNAMES}]")
 # Credentials and filings a client obtains from others (高新技术企业认定, 科技型中小企业入库): the
 # documents name them as conditions; how to obtain them is another body's procedure.
-_CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报|贴息|补贴"
+_CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报|补贴"
+# A subsidy asked where to claim (贴息要去哪个部门申请): a government office's, not the bank's. (贴息
+# alone is also the discount interest of a bill: 贴息怎么算 is the bank's to answer.)
+_SUBSIDY_WHERE = re.compile(r"(贴息|补贴|补助|奖励)[^，,。？?]{0,4}(去|到|找)?(哪个部门|哪个单位|哪里|哪儿)")
 _PROCEDURE_ASKED = re.compile(
     rf"(?P<asked>{_CREDENTIAL})(是|的|要|需要|得|都)?(去|到)?(满足|具备|准备|提供|带|交)?(什么|啥|哪些|哪个)?"
     r"(怎么|如何|去哪|在哪|哪里|部门|流程|条件|材料|资料|手续|操作|标准|步骤|要求|多久|难不难|好办)"
@@ -252,6 +255,7 @@ class CoverageCheck:
                     continue
                 head = re.findall(r"[\u4e00-\u9fff]{0,10}$", clause[:m.start("asked")])[0] if m.group("asked") else ""
                 out.append(_LEADING.sub("", head) + word)
+            out += [m.group(1) for m in _SUBSIDY_WHERE.finditer(clause)]
         # 认定要啥条件，怎么申报: the credential named once, not its verb again.
         named = [t for t in out if t not in _CREDENTIAL.split("|")]
         return list(dict.fromkeys(named or out))

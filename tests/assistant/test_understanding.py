@@ -281,6 +281,9 @@ def test_how_to_obtain_a_credential_the_handbook_requires_is_not_answered(answer
     # What the credential brings, or what the loan requires, is the handbook's to answer.
     assert "1500万元" in answerer.answer("专精特新认定以后能贷多少").answer
     assert answerer.answer("科技贷申请要什么条件").grounded
+    # 贴息 is also a bill's discount interest, which the handbook does explain.
+    assert answerer.answer("票据贴现贴息怎么算").grounded
+    assert not answerer.answer("政府贴息要去哪个部门申请").grounded
 
 
 def test_a_named_member_of_staff_or_partner_is_not_confirmed(answerer: QuestionAnswerer):
