@@ -27,6 +27,8 @@ MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
 GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
+# What the client says they lack (没有房子也没有专利) is no clue to the product they need.
+_NEGATED_THINGS = re.compile(r"(没有|没|无|不是|不用|并非)(任何|什么)?[^，,。？?！!也又和、]{1,6}")
 # What is left of an elliptical follow-up once its product is removed: 那…呢？, 还有…的？
 _FILLER = re.compile(r"[那么还有再请问的呢吗啊呀吧？?。！!，,、\s]")
 
@@ -131,7 +133,7 @@ class Planner:
         if named:
             plan.subjects, plan.subject_from = named, "history"
         if not plan.subjects:
-            situated = self.subjects.situated(self.kb.tokenizer.tokens(text))
+            situated = self.subjects.situated(self.kb.tokenizer.tokens(_NEGATED_THINGS.sub("，", text)))
             if situated:
                 plan.subjects, plan.subject_from = [situated], "situation"
         if not plan.subjects and history:

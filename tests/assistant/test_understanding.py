@@ -441,3 +441,9 @@ def test_a_product_named_earlier_outranks_one_guessed_from_the_follow_up(answere
     # 每年 and 一次 point weakly at the IP loan; the client already said 科技贷.
     answer = answerer.answer("我们想借三年，每年要还多少本金？", ["我们准备申请科技贷"])
     assert cited(answer)[0] == ("科技贷", "还款方式")
+
+
+def test_what_the_client_lacks_is_no_clue_to_the_product(answerer: QuestionAnswerer):
+    planner = answerer.composer.planner
+    assert planner.plan("我们没有专利，也没有房子，能贷多少", "zh").subjects == []
+    assert planner.plan("我们有几个发明专利，能贷多少", "zh").subjects == ["知识产权质押贷"]
