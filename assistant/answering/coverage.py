@@ -89,6 +89,11 @@ _NAME_TAGS = ("nr", "ns", "nt")
 _TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the first word of a sentence
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _COMMON_ACRONYMS = frozenset("app ok pdf".split())
+_EN_OFFERED = re.compile(r"\b(offer|provide|have|support|accept|issue|sell|handle|get)\s+(a |an |any |the |your )?"
+                         r"(?P<w>[a-z]{4,})\b")
+_EN_SECURITY = re.compile(r"\b(?P<w>[a-z]{4,})\s+as\s+(collateral|security|a pledge|a guarantee)\b")
+_EN_COMMON = frozenset("loan loans money credit company business some more this that them their what better lower "
+                       "higher bigger larger longer shorter faster quicker cheaper good much many back".split())
 _COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
 _ORGANISATION = re.compile(r"(公司|集团|银行|局|委|会|院|所|中心|机构|基金|资本|创投|厅|部|署|办|社|行)$")
 _LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
@@ -259,6 +264,13 @@ class CoverageCheck:
         # 认定要啥条件，怎么申报: the credential named once, not its verb again.
         named = [t for t in out if t not in _CREDENTIAL.split("|")]
         return list(dict.fromkeys(named or out))
+
+    def unknown_english_things(self, question: str) -> list[str]:
+        """What an English question asks the bank to offer or accept (do you offer leasing, accept
+        crypto as collateral) when the documents never use that word."""
+        low = question.lower()
+        words = [m.group("w") for m in _EN_OFFERED.finditer(low)] + [m.group("w") for m in _EN_SECURITY.finditer(low)]
+        return list(dict.fromkeys(w for w in words if w not in _EN_COMMON and not self.known(w)))
 
     def unknown_english_names(self, question: str) -> list[str]:
         """Names in an English question (a capitalised word mid-sentence: a branch in Shanghai,

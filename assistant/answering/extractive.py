@@ -82,7 +82,8 @@ class ExtractiveComposer:
         if procedures := self.coverage.procedures_of_others(plan.asked):
             # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
             return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")
-        if plan.text.isascii() and (names := self.coverage.unknown_english_names(plan.text)):
+        if plan.text.isascii() and (names := self.coverage.unknown_english_names(plan.text)
+                                    + self.coverage.unknown_english_things(plan.text)):
             # A branch in Shanghai, Sequoia as a partner: a name no passage uses.
             return Composition(self.messages.not_covered(lang, names), False, [], "not_covered")
         focus = self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text))

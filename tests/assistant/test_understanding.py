@@ -447,3 +447,11 @@ def test_what_the_client_lacks_is_no_clue_to_the_product(answerer: QuestionAnswe
     planner = answerer.composer.planner
     assert planner.plan("我们没有专利，也没有房子，能贷多少", "zh").subjects == []
     assert planner.plan("我们有几个发明专利，能贷多少", "zh").subjects == ["知识产权质押贷"]
+
+
+def test_an_english_service_or_security_the_documents_never_name_is_not_answered(answerer: QuestionAnswerer):
+    for question in ("Do you offer forfaiting?", "Would you accept artwork as collateral?"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
+    assert answerer.answer("Do you accept patents as collateral?").grounded
+    assert answerer.answer("Can we get a better rate with a Grade A tax rating?").grounded
