@@ -12,10 +12,10 @@ questions:
   another question.
 * ``procedures_of_others``: how to obtain a credential the documents only require (高新技术企业
   认定怎么申报, 入库怎么操作): another body's procedure, which no passage describes.
-* ``asks_for_names``: a question asking for names (哪几家, a member of staff by surname, whether a
-  named firm is a partner) is answered only by a passage that names some.
-* ``unknown_english_names``: a name in an English question (a capitalised word mid-sentence)
-  that no passage uses.
+* ``unmentioned_forms``: the client's legal form, ownership or rights (个体工商户, 外资, 软件著作权)
+  when the KB never mentions them: whether a product is open to them is not in the documents.
+* ``unknown_acronyms`` and ``unknown_english_things``: an acronym (POS机, ETC), or what an English
+  question asks the bank to offer or accept (leasing, crypto as collateral), never used by the KB.
 * ``unknown_share``: how much of a question's content (its nouns, by weight) the knowledge base
   never uses. When nothing else anchors the question (no product, no FAQ, no section), a large
   share means the nearest passage would be an answer to another question.
@@ -57,9 +57,6 @@ _PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
 _NOUN_TAGS = ("n", "nr", "ns", "nt", "nz", "eng")
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
-             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
-_NAMED_STAFF = re.compile(rf"[{_SURNAMES}](经理|行长|主任|专员|总监)|(经理|行长|主任|专员|总监)姓[{_SURNAMES}]")
 # Credentials and filings a client obtains from others (高新技术企业认定, 科技型中小企业入库): the
 # documents name them as conditions; how to obtain them is another body's procedure.
 _CREDENTIAL = r"认定|入库|认证|备案|年检|评定|申报|补贴"
@@ -72,21 +69,6 @@ _PROCEDURE_ASKED = re.compile(
     rf"|(怎么|如何|去哪|在哪|哪里)(去|才能)?(申报|申请|办理?|操作|做|弄)?(?P<done>{_CREDENTIAL})")
 _DESCRIBED = r"(的)?(流程|条件|材料|手续|步骤|标准)"
 _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|去|办|要|的)+")
-# Asking for names (哪几家评估机构, 合作企业名单, 审批人是谁, which firm): answered only by a passage
-# that names some, not by one that says such firms exist.
-_NAMING = re.compile(r"哪几家|哪一家|哪家|是谁|谁是|名单|名录"
-                     r"|(经理|负责人|行长|审批人|联系人)的?(叫什么|叫啥|姓什么|姓啥|名字)"
-                     # A member of staff by surname (那个王经理): the documents name no one.
-                     r"|哪个(支行|分行|网点|营业厅|部门)"
-                     # Whether a named party is one of the bank's partners (…是你们的合作投资机构吗).
-                     r"|(是|算|算不算|属于|属不属于)(你们|贵行|本行)?的?.{0,10}(合作|指定|认可|准入)"
-                     r".{0,6}(机构|地区|城市|企业|公司|银行|伙伴|园区|单位)"
-                     r"|都有哪些(机构|公司|企业|银行|城市|地区|单位)"
-                     r"|(机构|公司|银行|城市|地区|单位)(都|还)?有哪些|哪些(城市|地区|机构|公司|银行)"
-                     r"|which ([a-z-]+ )?(firms?|compan(y|ies)|banks?|institutions?|cit(y|ies)|regions?)"
-                     r"|who is|list of", re.I)
-_NAME_TAGS = ("nr", "ns", "nt")
-_TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the first word of a sentence
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _COMMON_ACRONYMS = frozenset("app ok pdf".split())
 _EN_OFFERED = re.compile(r"\b(offer|provide|have|support|accept|issue|sell|handle|get)\s+(a |an |any |the |your )?"
@@ -94,11 +76,6 @@ _EN_OFFERED = re.compile(r"\b(offer|provide|have|support|accept|issue|sell|handl
 _EN_SECURITY = re.compile(r"\b(?P<w>[a-z]{4,})\s+as\s+(collateral|security|a pledge|a guarantee)\b")
 _EN_COMMON = frozenset("loan loans money credit company business some more this that them their what better lower "
                        "higher bigger larger longer shorter faster quicker cheaper good much many back".split())
-_COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
-_ORGANISATION = re.compile(r"(公司|集团|银行|局|委|会|院|所|中心|机构|基金|资本|创投|厅|部|署|办|社|行)$")
-_LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
-_ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
-OWN_NAME_PASSAGES = 3
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
@@ -119,6 +96,7 @@ def clause_words(clause: str) -> Iterator[tuple[int, str, str]]:
 class CoverageCheck:
     def __init__(self, kb: KnowledgeBaseIndex) -> None:
         self.kb = kb
+        self._known: dict[str, bool] = {}
 
     @cached_property
     def words(self) -> set[str]:
@@ -229,6 +207,14 @@ class CoverageCheck:
                 yield word, bool(asked)
 
     def known(self, word: str) -> bool:
+        """Whether the knowledge base uses ``word`` or speaks of the thing (remembered per word: the
+        last test reads the whole text)."""
+        cached = self._known.get(word)
+        if cached is None:
+            cached = self._known[word] = self._uses(word)
+        return cached
+
+    def _uses(self, word: str) -> bool:
         if word in self._vocabulary:  # the KB's tokens, titles and glossary words
             return True
         parts = [t for t in self.kb.tokenizer.tokens(word) if len(t) >= 2 and t != word]
@@ -272,39 +258,6 @@ class CoverageCheck:
         words = [m.group("w") for m in _EN_OFFERED.finditer(low)] + [m.group("w") for m in _EN_SECURITY.finditer(low)]
         return list(dict.fromkeys(w for w in words if w not in _EN_COMMON and not self.known(w)))
 
-    def unknown_english_names(self, question: str) -> list[str]:
-        """Names in an English question (a capitalised word mid-sentence: a branch in Shanghai,
-        Sequoia as a partner) that no passage uses."""
-        return [w for w in dict.fromkeys(_TITLECASE.findall(question.strip()))
-                if w.lower() not in _COMMON_CAPITALISED and not self.known(w.lower())]
-
-    def asks_for_names(self, question: str) -> bool:
-        """Whether a question asks for names, or is about a person it names anywhere (客户经理姓王,
-        那个李经理…他的新号码): the documents name no member of staff."""
-        return bool(_NAMED_STAFF.search(question)) or any(_NAMING.search(c) for c in asking_clauses(question))
-
-    def names_any(self, passages: list[str], own: set[str]) -> bool:
-        """Whether a passage names a person, place or organisation other than ``own`` (the bank,
-        its products): what a question asking for names needs."""
-        for text in passages:
-            for m in _ENGLISH_NAME.finditer(text):
-                if not self._everywhere(m.group(0)):
-                    return True
-            for word, flag in pseg.cut(text):
-                # jieba tags many two-character words as names (齐全, 上门): three characters, or a
-                # place with its suffix (朝阳区), is a name.
-                named = ((len(word) >= 3 or (flag == "ns" and word[-1] in "省市区县"))
-                         and not _LEADING_FUNCTION.match(word)
-                         and (flag != "nt" or _ORGANISATION.search(word)))  # 新兴产业: tagged nt, no body
-                if (flag in _NAME_TAGS and named and not any(word in o or o in word for o in own)
-                        and not self._everywhere(word) and not _owned(text, word, own)):
-                    return True
-        return False
-
-    def _everywhere(self, name: str) -> bool:
-        """A name in many passages is the bank's own (Jincheng Bank, 网上银行), not one a client asks for."""
-        return sum(1 for c in self.kb.chunks if name in c.text) >= OWN_NAME_PASSAGES
-
     def unknown_share(self, question: str) -> float:
         """Weight of the question's nouns the knowledge base never uses, over all its content words."""
         glossary = set(self.kb.glossary.words())
@@ -320,9 +273,4 @@ class CoverageCheck:
             if not known and flag.startswith(_NOUN_TAGS):
                 unknown += weight  # …but only a thing it names can be missing from the KB
         return unknown / total if total else 0.0
-
-
-def _owned(text: str, name: str, own: set[str]) -> bool:
-    """锦程银行企业网上银行: a name right after the bank's own is its own channel, not another party."""
-    return any(re.search(rf"{re.escape(o)}.{{0,4}}{re.escape(name)}", text) for o in own if len(o) >= 2)
 

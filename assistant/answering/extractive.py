@@ -17,6 +17,7 @@ from assistant.answering.faq_match import FAQ_MATCH
 from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from assistant.answering.messages import Messages
+from assistant.answering.names import NameCheck
 from assistant.answering.plan import Plan, Planner
 from assistant.answering.stated import StatedCheck
 from knowledge_base.chunking import split_sentences
@@ -59,6 +60,7 @@ class ExtractiveComposer:
         self.top_k = top_k
         self.planner = Planner(retriever)
         self.coverage = CoverageCheck(retriever.kb)
+        self.names = NameCheck(retriever.kb, self.coverage.known)
         self.stated = StatedCheck(self.coverage.known, self.coverage.words, retriever.kb.glossary)
 
     def products_in(self, text: str) -> list[str]:
@@ -82,7 +84,7 @@ class ExtractiveComposer:
         if procedures := self.coverage.procedures_of_others(plan.asked):
             # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
             return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")
-        if plan.text.isascii() and (names := self.coverage.unknown_english_names(plan.text)
+        if plan.text.isascii() and (names := self.names.unknown_english_names(plan.text)
                                     + self.coverage.unknown_english_things(plan.text)):
             # A branch in Shanghai, Sequoia as a partner: a name no passage uses.
             return Composition(self.messages.not_covered(lang, names), False, [], "not_covered")
@@ -130,7 +132,7 @@ class ExtractiveComposer:
         return self._checked(plan, parts)
 
     def _checked(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
-        if self.coverage.asks_for_names(plan.question) and not self.coverage.names_any(
+        if self.names.asks_for_names(plan.question) and not self.names.names_any(
                 [h.chunk.text for _, _, h in parts], self._own_names):
             # 合作的评估机构是哪几家: the documents say there are such firms, not which.
             return Composition(self.messages.not_covered(plan.lang, []), False, [], "not_covered")

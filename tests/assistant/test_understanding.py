@@ -422,10 +422,10 @@ def test_a_legal_form_the_documents_never_mention_is_not_judged(answerer: Questi
 
 
 def test_a_word_tagged_as_an_organisation_that_names_no_body_names_no_one(answerer: QuestionAnswerer):
-    coverage = answerer.composer.coverage
+    names = answerer.composer.names
     # 战略性新兴产业 is tagged an organisation by jieba; it names no firm a client could ask for.
-    assert not coverage.names_any(["企业应属于新一代信息技术等战略性新兴产业。"], set())
-    assert coverage.names_any(["合作机构包括深圳市创新投资集团有限公司。"], set())
+    assert not names.names_any(["企业应属于新一代信息技术等战略性新兴产业。"], set())
+    assert names.names_any(["合作机构包括深圳市创新投资集团有限公司。"], set())
 
 
 def test_a_message_without_a_question_mark_still_asks_in_its_asking_clause():
