@@ -49,6 +49,16 @@ ADJACENT_TOPICS = (
     "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
     "bankruptcy", "stock", "stocks", "annual fee",
 )
+# Situations a handbook may never address: how a client asks about each, and how a passage would
+# speak of it.
+_SITUATIONS = {
+    "同时申请多个产品": (re.compile(r"同时(申请|办|贷|拿|用)|一起(申请|办)|叠加|并存"
+                            r"|两个(额度|产品|贷款)?都(要|拿|办|申请)"),
+                 re.compile(r"叠加|并存|同时申请|同时办理|同时持有")),
+    "贷款期间条件变化": (re.compile(r"(认定|评级|等级|资质|证书|法人|法定代表人|实际控制人|股东)[^，,。？?]{0,8}"
+                            r"(过期|失效|掉到|降到|降为|变更|换了|变了|换人)"),
+                 re.compile(r"过期|失效|变更|贷后")),
+}
 # The client's legal form, ownership or rights, by the words clients use for them; each counts only
 # when the knowledge base never mentions it (a handbook that covers 个体工商户 answers them).
 LEGAL_FORMS = ("个体工商户", "个体户", "外资", "外商投资", "外商独资", "港资", "台资", "中外合资", "合资企业", "境外",
@@ -125,6 +135,16 @@ class CoverageCheck:
     def uncovered_topics(self, question: str) -> list[str]:
         pattern = self._topics
         return [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
+
+    def unaddressed_situations(self, question: str) -> list[str]:
+        """Situations the documents never address, by what the question asks of them: holding two
+        products together (发票贷和税金贷能同时申请吗), or a condition that lapses or changes while a
+        loan runs (认定明年过期了会怎样, 换了法人). Each counts only when no passage speaks of it."""
+        found = []
+        for kind, (asked, spoken) in _SITUATIONS.items():
+            if asked.search(question) and not spoken.search(self._text):
+                found.append(kind)
+        return found
 
     def unmentioned_forms(self, question: str) -> list[str]:
         """Legal forms, ownership and rights (个体工商户, 外资, 分公司, 软件著作权) a question gives

@@ -81,6 +81,9 @@ class ExtractiveComposer:
                 forms := self.coverage.unmentioned_forms(plan.text)):
             # 我是个体工商户，能申请税金贷吗: the documents never say whether the product is open to them.
             return Composition(self.messages.not_covered(lang, forms), False, [], "not_covered")
+        if situations := self.coverage.unaddressed_situations(plan.text):
+            # 发票贷和税金贷能同时申请吗 / 认定过期了贷款会怎样: the documents never say.
+            return Composition(self.messages.not_covered(lang, situations), False, [], "not_covered")
         if procedures := self.coverage.procedures_of_others(plan.asked):
             # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
             return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")

@@ -455,3 +455,9 @@ def test_an_english_service_or_security_the_documents_never_name_is_not_answered
         assert not answer.grounded and answer.reason == "not_covered", question
     assert answerer.answer("Do you accept patents as collateral?").grounded
     assert answerer.answer("Can we get a better rate with a Grade A tax rating?").grounded
+
+
+def test_situations_the_documents_never_address_are_not_answered(answerer: QuestionAnswerer):
+    for question in ("信用贷和科技贷能同时申请吗", "我们换了法人，之前的税金贷额度还能用吗"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
