@@ -56,8 +56,9 @@ _SITUATIONS = {
                             r"|两个(额度|产品|贷款)?都(要|拿|办|申请)"),
                  re.compile(r"叠加|并存|同时申请|同时办理|同时持有")),
     "贷款期间条件变化": (re.compile(r"(认定|评级|等级|资质|证书|法人|法定代表人|实际控制人|股东)[^，,。？?]{0,8}"
-                            r"(过期|失效|掉到|降到|降为|变更|换了|变了|换人)"),
-                 re.compile(r"过期|失效|变更|贷后")),
+                            r"(过期|失效|掉到|降到|降为|变更|换了|变了|换人)"
+                            r"|(换了?|变更了?|更换了?)(法人|法定代表人|实际控制人|股东)"),
+                 re.compile(r"过期|失效|变更")),
 }
 # The client's legal form, ownership or rights, by the words clients use for them; each counts only
 # when the knowledge base never mentions it (a handbook that covers 个体工商户 answers them).
