@@ -141,11 +141,12 @@ class CoverageCheck:
         """Situations the documents never address, by what the question asks of them: holding two
         products together (发票贷和税金贷能同时申请吗), or a condition that lapses or changes while a
         loan runs (认定明年过期了会怎样, 换了法人). Each counts only when no passage speaks of it."""
-        found = []
-        for kind, (asked, spoken) in _SITUATIONS.items():
-            if asked.search(question) and not spoken.search(self._text):
-                found.append(kind)
-        return found
+        return [kind for kind, asked in self._unaddressed.items() if asked.search(question)]
+
+    @cached_property
+    def _unaddressed(self) -> dict[str, re.Pattern[str]]:
+        """The situations no passage speaks of (read once: the test reads the whole text)."""
+        return {kind: asked for kind, (asked, spoken) in _SITUATIONS.items() if not spoken.search(self._text)}
 
     def unmentioned_forms(self, question: str) -> list[str]:
         """Legal forms, ownership and rights (个体工商户, 外资, 分公司, 软件著作权) a question gives
@@ -174,19 +175,22 @@ class CoverageCheck:
                 continue
             if is_dictionary_word(stem[-1] + suffix) and not is_dictionary_word(stem[-2:]):
                 continue  # 银行信贷部: 信贷 is a word of its own, 行信 is not the start of a name
-            if re.search(rf"{re.escape(stem[-2:])}[\u4e00-\u9fff]?{re.escape(suffix)}", self._text):
+            if self._in_text(stem[-2:] + suffix, rf"{re.escape(stem[-2:])}[\u4e00-\u9fff]?{re.escape(suffix)}"):
                 continue  # 预付融资: the documents' 预付类融资, a character left out
             if not any(c.lower() in self._vocabulary or c in glossary or self._in_text(c.lower()) for c in candidates):
                 out.append(stem[-2:] + suffix)
         return out
 
-    def _in_text(self, term: str) -> bool:
-        """Whether some passage spells ``term`` out: among the few passages BM25 ranks first for it."""
+    def _in_text(self, term: str, spelling: str | None = None) -> bool:
+        """Whether some passage spells ``term`` out (or matches ``spelling``, a pattern): among the
+        few passages BM25 ranks first for it, not the whole text, which at 100k chunks is too long
+        to read per question."""
         scores = self.kb.bm25_scores(self.kb.tokenizer.tokens(term))
         if not len(scores) or scores.max() <= 0:
             return False
         top = np.argsort(-scores)[:5] if len(scores) <= 5 else np.argpartition(-scores, 4)[:5]
-        return any(term in self.kb.chunks[int(i)].text.lower() for i in top if scores[i] > 0)
+        texts = [self.kb.chunks[int(i)].text.lower() for i in top if scores[i] > 0]
+        return any(re.search(spelling, t) if spelling else term in t for t in texts)
 
     def unasked_focus(self, question: str) -> list[str]:
         """Chinese nouns of the question's asking clauses that the knowledge base never uses.
@@ -242,10 +246,7 @@ class CoverageCheck:
         if any(t in self._vocabulary for t in parts):
             return True
         # 税额 in 纳税额: a word the KB's word starts or ends with (场地 inside 市场地位 is no word of it).
-        if any(known.endswith(word) or known.startswith(word) for known in self._long_words):
-            return True
-        # 估值 for 评估价值: a two-character abbreviation takes characters apart from the full term.
-        return len(word) == 2 and re.search(rf"{word[0]}[\u4e00-\u9fff]{{1,2}}{word[1]}", self._text) is not None
+        return any(known.endswith(word) or known.startswith(word) for known in self._long_words)
 
     @cached_property
     def _text(self) -> str:

@@ -348,13 +348,6 @@ def test_a_demand_for_certainty_in_other_words_gets_no_promise(answerer: Questio
     assert cited(answerer.answer("专精特新贷给个最低价"))[0] == ("专精特新贷", "参考利率")
 
 
-def test_an_abbreviation_of_the_documents_term_is_the_documents_term(answerer: QuestionAnswerer):
-    coverage = answerer.composer.coverage
-    # 估值 takes 估 and 值 from 评估价值: the documents speak of the thing.
-    assert coverage.known("估值")
-    assert not coverage.known("房龄")
-
-
 def test_one_of_the_questions_an_faq_entry_asks_together_finds_that_entry(answerer: QuestionAnswerer):
     # 申请贷款必须在锦程银行开户吗？怎么开对公账户？ — asked only the second, the entry still answers.
     answer = answerer.answer("开对公账户需要带哪些东西")
