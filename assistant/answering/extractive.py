@@ -71,30 +71,8 @@ class ExtractiveComposer:
         if topics:
             return Composition(self.messages.not_covered(lang, topics), False, [], "not_covered")
         plan = self.planner.plan(question, lang, history)
-        # A product the bank does not offer is not a nearby one it does (only a KB of products can tell).
-        # Compared with one of ours (网商贷和你们的发票贷哪个划算), it is still not ours to describe.
-        compared = bool(plan.subjects) and bool(_COMPARED.search(plan.asked))
-        if self.planner.subjects.products and (not plan.subjects or compared) and (
-                unknown := self.coverage.unknown_products(plan.text)):
-            return Composition(self.messages.not_covered(lang, unknown), False, [], "not_covered")
-        if (set(plan.aspects) & {"eligibility", "guarantee"} or not plan.aspects) and (
-                forms := self.coverage.unmentioned_forms(plan.text)):
-            # 我是个体工商户，能申请税金贷吗: the documents never say whether the product is open to them.
-            return Composition(self.messages.not_covered(lang, forms), False, [], "not_covered")
-        if situations := self.coverage.unaddressed_situations(plan.text):
-            # 发票贷和税金贷能同时申请吗 / 认定过期了贷款会怎样: the documents never say.
-            return Composition(self.messages.not_covered(lang, situations), False, [], "not_covered")
-        if procedures := self.coverage.procedures_of_others(plan.asked):
-            # 高新技术企业认定怎么申报: the handbook requires the credential, it does not say how to get it.
-            return Composition(self.messages.not_covered(lang, procedures), False, [], "not_covered")
-        if plan.text.isascii() and (names := self.names.unknown_english_names(plan.text)
-                                    + self.coverage.unknown_english_things(plan.text)):
-            # A branch in Shanghai, Sequoia as a partner: a name no passage uses.
-            return Composition(self.messages.not_covered(lang, names), False, [], "not_covered")
-        focus = self.coverage.unasked_focus(self.planner.subjects.without_names(plan.text))
-        if focus := focus + self.coverage.unknown_acronyms(plan.asked):
-            # 发票贷的评分权重 / 供应链融资平台的网址 / 西湖路支行: asked about what the documents never name.
-            return Composition(self.messages.not_covered(lang, focus), False, [], "not_covered")
+        if uncovered := self._uncovered(plan):
+            return Composition(self.messages.not_covered(lang, uncovered), False, [], "not_covered")
         parts = self.planner.sections_for(plan) if plan.aspects else []
         answered = {a for _, a, _ in parts}
         missing = [a for a in plan.aspects if a not in answered]
@@ -133,6 +111,29 @@ class ExtractiveComposer:
             if parts is None:
                 return Composition(self.messages.out_of_scope(lang), False, [], "no_match")
         return self._checked(plan, parts)
+
+    def _uncovered(self, plan: Plan) -> list[str]:
+        """What the question asks about that the documents never speak of, checked before any
+        passage is chosen (the rules are in ``coverage.py`` and ``names.py``); empty: nothing."""
+        coverage, text = self.coverage, plan.text
+        # A product the bank does not offer is not a nearby one it does (only a KB of products can tell).
+        # Compared with one of ours (网商贷和你们的发票贷哪个划算), it is still not ours to describe.
+        compared = bool(plan.subjects) and bool(_COMPARED.search(plan.asked))
+        if self.planner.subjects.products and (not plan.subjects or compared) and (
+                unknown := coverage.unknown_products(text)):
+            return unknown
+        # 我是个体工商户，能申请税金贷吗: the documents never say whether the product is open to them.
+        if (set(plan.aspects) & {"eligibility", "guarantee"} or not plan.aspects) and (
+                forms := coverage.unmentioned_forms(text)):
+            return forms
+        # 发票贷和税金贷能同时申请吗 / 认定过期了贷款会怎样 / 高新技术企业认定怎么申报.
+        if found := coverage.unaddressed_situations(text) or coverage.procedures_of_others(plan.asked):
+            return found
+        # A branch in Shanghai, Sequoia as a partner, do you offer leasing: words no passage uses.
+        if text.isascii() and (found := self.names.unknown_english_names(text) + coverage.unknown_english_things(text)):
+            return found
+        # 发票贷的评分权重 / 供应链融资平台的网址 / 西湖路支行 / POS机: what the documents never name.
+        return coverage.unasked_focus(self.planner.subjects.without_names(text)) + coverage.unknown_acronyms(plan.asked)
 
     def _checked(self, plan: Plan, parts: list[tuple[str, str, Hit]]) -> Composition:
         if self.names.asks_for_names(plan.question) and not self.names.names_any(
