@@ -40,6 +40,7 @@ def test_the_asked_aspect_comes_first_and_conditions_are_not_asked():
     assert vocabulary.aspects("批下来大概要多久") == ["process"]
     assert vocabulary.aspects("签完字多久资金能到") == ["process"]
     assert vocabulary.aspects("供应链融资谁能办") == ["eligibility"]
+    assert vocabulary.aspects("能不能凭交税记录贷款")[0] == "eligibility"
     # English: cheaper asks the rate; repaying late asks about lateness, not how to repay.
     assert vocabulary.aspects("which one is cheaper?") == ["rate"]
     assert vocabulary.aspects("What happens if we repay late?")[0] == "overdue"
