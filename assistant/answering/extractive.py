@@ -18,7 +18,7 @@ from assistant.answering.guard import without_instructions
 from assistant.answering.language import Language
 from assistant.answering.messages import Messages
 from assistant.answering.names import NameCheck
-from assistant.answering.plan import Plan, Planner
+from assistant.answering.plan import Plan, Planner, without_lacks
 from assistant.answering.stated import StatedCheck
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
@@ -167,7 +167,7 @@ class ExtractiveComposer:
 
     def _retrieved(self, plan: Plan) -> list[tuple[str, str, Hit]] | None:
         """No section answers the plan directly: the passages retrieval finds, or None (abstain)."""
-        query = plan.text
+        query = plan.text if plan.subjects else without_lacks(plan.text)  # (没房没专利: not what is sought)
         if plan.subject_from == "history":
             query = " ".join(plan.subjects) + " " + query
         edition = self.planner.subjects.sources_in(plan.docs_lang)

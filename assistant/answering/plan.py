@@ -133,7 +133,7 @@ class Planner:
         if named:
             plan.subjects, plan.subject_from = named, "history"
         if not plan.subjects:
-            situated = self.subjects.situated(self.kb.tokenizer.tokens(_NEGATED_THINGS.sub("，", text)))
+            situated = self.subjects.situated(self.kb.tokenizer.tokens(without_lacks(text)))
             if situated:
                 plan.subjects, plan.subject_from = [situated], "situation"
         if not plan.subjects and history:
@@ -226,3 +226,8 @@ class Planner:
 
     def subject_sources(self, plan: Plan) -> set[str]:
         return {s for s in (self.subjects.source(k, plan.docs_lang) for k in plan.subjects) if s}
+
+
+def without_lacks(text: str) -> str:
+    """``text`` with what the client says they lack (没有专利, 没房) taken out: no clue to what they need."""
+    return _NEGATED_THINGS.sub("，", text)

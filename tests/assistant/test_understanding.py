@@ -440,6 +440,8 @@ def test_what_the_client_lacks_is_no_clue_to_the_product(answerer: QuestionAnswe
     planner = answerer.composer.planner
     assert planner.plan("我们没有专利，也没有房子，能贷多少", "zh").subjects == []
     assert planner.plan("我们有几个发明专利，能贷多少", "zh").subjects == ["知识产权质押贷"]
+    # Nor is it what retrieval looks for: not the IP loan's conditions for a client with no patent.
+    assert cited(answerer.answer("刚成立一年，没房没专利，能贷啥"))[0][0] != "知识产权质押贷"
 
 
 def test_an_english_service_or_security_the_documents_never_name_is_not_answered(answerer: QuestionAnswerer):
