@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 
 import jieba.posseg as pseg
@@ -104,6 +105,14 @@ def clause_words(clause: str) -> Iterator[tuple[int, str, str]]:
         yield start, word.strip(), flag
 
 
+@dataclass(frozen=True)
+class _Absent:
+    topics: re.Pattern[str] | None  # the adjacent topics no passage mentions
+    forms: re.Pattern[str] | None  # the legal forms no passage mentions
+    situations: dict[str, re.Pattern[str]]  # the situations no passage speaks of, by how they are asked
+    described: frozenset[str]  # the credentials whose procedure some passage describes
+
+
 class CoverageCheck:
     def __init__(self, kb: KnowledgeBaseIndex) -> None:
         self.kb = kb
@@ -124,41 +133,39 @@ class CoverageCheck:
         return words
 
     @cached_property
-    def _topics(self) -> re.Pattern[str] | None:
-        text = "\n".join(c.title + " " + c.section + " " + c.text for c in self.kb.chunks).lower()
-        absent = [t for t in ADJACENT_TOPICS if t.lower() not in text]
-        if not absent:
-            return None
+    def _absent(self) -> _Absent:
+        """What the knowledge base never says, read once from its whole text (at 100k chunks too
+        long to read per question, and not worth keeping)."""
+        text = "\n".join(c.text for c in self.kb.chunks)
+        headings = "\n".join({c.title + " " + c.section for c in self.kb.chunks})
+        low = (headings + "\n" + text).lower()
+        topics = [t for t in ADJACENT_TOPICS if t.lower() not in low]
         # Latin letters bound an English term, not \b: 和LPR比 has no word boundary before L.
-        parts = [rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])" if t.isascii() else re.escape(t) for t in absent]
-        return re.compile("|".join(sorted(parts, key=len, reverse=True)), re.I)
+        parts = [rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])" if t.isascii() else re.escape(t) for t in topics]
+        forms = [f for f in LEGAL_FORMS if f not in text]
+        return _Absent(
+            topics=re.compile("|".join(sorted(parts, key=len, reverse=True)), re.I) if parts else None,
+            forms=re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None,
+            situations={kind: asked for kind, (asked, spoken) in _SITUATIONS.items() if not spoken.search(text)},
+            described=frozenset(w for w in _CREDENTIAL.split("|")
+                                if re.search(rf"{w}{_DESCRIBED}|(办理|申请){w}(需|须|要|应)", text)))
 
     def uncovered_topics(self, question: str) -> list[str]:
-        pattern = self._topics
+        pattern = self._absent.topics
         return [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
 
     def unaddressed_situations(self, question: str) -> list[str]:
         """Situations the documents never address, by what the question asks of them: holding two
         products together (发票贷和税金贷能同时申请吗), or a condition that lapses or changes while a
         loan runs (认定明年过期了会怎样, 换了法人). Each counts only when no passage speaks of it."""
-        return [kind for kind, asked in self._unaddressed.items() if asked.search(question)]
-
-    @cached_property
-    def _unaddressed(self) -> dict[str, re.Pattern[str]]:
-        """The situations no passage speaks of (read once: the test reads the whole text)."""
-        return {kind: asked for kind, (asked, spoken) in _SITUATIONS.items() if not spoken.search(self._text)}
+        return [kind for kind, asked in self._absent.situations.items() if asked.search(question)]
 
     def unmentioned_forms(self, question: str) -> list[str]:
         """Legal forms, ownership and rights (个体工商户, 外资, 分公司, 软件著作权) a question gives
         as the client's own that the knowledge base never mentions: whether a product is open to
         them is not in the documents, and its conditions alone would read as a yes or a no."""
-        pattern = self._forms
+        pattern = self._absent.forms
         return list(dict.fromkeys(m.group(0) for m in pattern.finditer(question))) if pattern else []
-
-    @cached_property
-    def _forms(self) -> re.Pattern[str] | None:
-        absent = [f for f in LEGAL_FORMS if f not in self._text]
-        return re.compile("|".join(map(re.escape, sorted(absent, key=len, reverse=True)))) if absent else None
 
     def unknown_products(self, question: str) -> list[str]:
         """Product-like names (…贷, …融资, …租赁) that the knowledge base never mentions: 装修贷,
@@ -249,10 +256,6 @@ class CoverageCheck:
         return any(known.endswith(word) or known.startswith(word) for known in self._long_words)
 
     @cached_property
-    def _text(self) -> str:
-        return "\n".join(c.text for c in self.kb.chunks)
-
-    @cached_property
     def _long_words(self) -> list[str]:
         return [w for w in self._vocabulary if len(w) >= 3 and not w.isascii()]
 
@@ -263,8 +266,7 @@ class CoverageCheck:
         for clause in asking_clauses(question):
             for m in _PROCEDURE_ASKED.finditer(clause):
                 word = m.group("asked") or m.group("done")
-                if any(re.search(rf"{word}{_DESCRIBED}|(办理|申请){word}(需|须|要|应)", c.text)
-                       for c in self.kb.chunks):
+                if word in self._absent.described:
                     continue
                 head = re.findall(r"[\u4e00-\u9fff]{0,10}$", clause[:m.start("asked")])[0] if m.group("asked") else ""
                 out.append(_LEADING.sub("", head) + word)
