@@ -37,7 +37,7 @@ from knowledge_base.tokenize import STOPWORDS
 
 # How a clause asks for a figure, and the figure kinds that answer it.
 _QUANTITY = re.compile(r"多少|几(?!乎|种|家|项|类|个(?!点|月|工作日))|多久|多长|多大|多高|多低|比例|百分之几")
-_LOAN_ASKED = re.compile(r"[贷借融批拿给]的?$|[贷借融批拿给](到|得到|下来)?$")
+_LOAN_ASKED = re.compile(r"[贷借融批拿给](的|到|得到|下来)?$")
 _FIGURE = re.compile(r"\d|[一二两三四五六七八九十半]+个?(工作日|天|日|月|年|成|倍|周|小时)")
 _NOTHING_TO_PAY = re.compile(r"不收取|无需|不需要|免费|免收|承担|不超过|不低于|以.{0,8}为准")
 _TERM_TAGS = ("n", "vn")  # things, not doings: 不能, 告诉, 满足 name nothing that could be absent
@@ -163,10 +163,7 @@ def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]
     if when is None:
         return []
     found = [(m.start(), m.end(), step) for step, pattern in _STEP_RE.items() for m in pattern.finditer(clause)]
-    done = {step for start, end, step in found if end <= when.start()
-            and (_DONE.match(clause[end:end + 2]) or re.search("[完好了]", clause[start:end]))}
-    done |= {step for step, pattern in _STEP_RE.items() for m in pattern.finditer(told)
-             if _DONE.match(told[m.end():m.end() + 2]) or re.search("[完好了]", m.group(0))}
+    done = _completed(clause[:when.start()]) | _completed(told)
     after = [(s, step) for s, _, step in found if when.end() <= s <= when.end() + 4]
     before = [(e, step) for _, e, step in found if when.start() - 8 <= e <= when.start() and step not in done]
     if after:
@@ -185,6 +182,12 @@ def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]
                 return []
     mentioned = any(_STEP_RE[step].search(text) for text in corpus)
     return [Unstated(step, True, time=True) if mentioned else Unstated(step, False)]
+
+
+def _completed(text: str) -> set[str]:
+    """The steps ``text`` tells as done (签完合同, 批下来以后, 审批过了): the ones a time is counted from."""
+    return {step for step, pattern in _STEP_RE.items() for m in pattern.finditer(text)
+            if _DONE.match(text[m.end():m.end() + 2]) or re.search("[完好了]", m.group(0))}
 
 
 def _before(question: str, clause: str) -> str:
