@@ -34,6 +34,10 @@ _HEADINGS: dict[str, str] = {
     "approval": r"不承诺|审批结果|no promise|approval (outcome|result)",
     "overview": r"简介|概述|overview|introduction",
 }
+# Asking to be told it will surely pass, in everyday words (稳了吧, 随便就能过, 通融一下, sure to get):
+# an approval aspect here, a demand for a promise in the composer.
+CERTAINTY_WORDS = (r"稳了|稳不稳|稳吗|十拿九稳|板上钉钉|没跑|(随便|轻松|容易)就?能?(过|批|通过|贷到)"
+                   r"|通融|破例|特批|开个?绿灯|网开一面|(sure|certain|bound) to (get|be approved|pass)")
 _QUESTIONS: dict[str, str] = {
     "amount": r"额度|多少钱|贷多少|借多少|拿多少|融多少|给多少|配多少|能借到|能贷到|多少万|几成|几倍"
               r"|[借贷拿融给批](得|到)(更?多|多少)|多少(贷款|额度)|换(来|到)?多少|[借贷拿融批](到|给我)?\d+(\.\d+)?万"
@@ -90,9 +94,8 @@ _QUESTIONS: dict[str, str] = {
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"
                 r"|一定(能|可以|会).{0,4}(批|通过|下来|贷到|下款)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|稳批|必过"
-                r"|稳了|稳不稳|稳吗|十拿九稳|板上钉钉|没跑|(随便|轻松|容易|好)就?能?(过|批|通过|贷到)"
-                r"|通融|破例|特批|开个?绿灯|网开一面"
-                r"|guarantee[^?.]{0,40}\b(approv\w*|pass)|(sure|certain|bound) to (get|be approved|pass)"
+                rf"|{CERTAINTY_WORDS}|好就?能?(过|批|通过|贷到)"
+                r"|guarantee[^?.]{0,40}\b(approv\w*|pass)"
                 r"|definitely (get|be approved)"
                 r"|百分之?百|100%.{0,4}(批|通过|放款)|批得下来吗|能批吗"
                 r"|guarantee(d)? (approval|to be approved)",

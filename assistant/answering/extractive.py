@@ -20,6 +20,7 @@ from assistant.answering.messages import Messages
 from assistant.answering.names import NameCheck
 from assistant.answering.plan import Plan, Planner, without_lacks
 from assistant.answering.stated import StatedCheck
+from knowledge_base.aspects import CERTAINTY_WORDS
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
 
@@ -35,8 +36,7 @@ MAX_QUOTE_CHARS = 260
 # A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
 _DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到|利率|利息)"
                         r"|一定(能|可以|会).{0,4}(批|通过|贷|下)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|百分之?百|100%"
-                        r"|稳了|稳不稳|稳吗|十拿九稳|板上钉钉|没跑|(随便|轻松|容易)就?能?(过|批|通过|贷到)"
-                        r"|通融|破例|特批|开个?绿灯|网开一面|(sure|certain|bound) to (get|be approved|pass)"
+                        rf"|{CERTAINTY_WORDS}"
                         r"|确切|准确|精确|具体.{0,4}多少|到底是?多少|准数|准话|是不是就是|定死|一口价"
                         r"|guarantee|exact (rate|figure|number)|for sure|promise", re.I)
 _COMPARED = re.compile(r"[和跟与比].{1,12}(哪个|哪种|谁|比|区别|不同|一样)|还是")
