@@ -25,10 +25,10 @@ FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that mak
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 # An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
 GENERAL_FAQ_MATCH = 0.1
-ASKED_FAQ_CHARS = 8
+ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
 # One of the questions an entry asks together matches a little less than the whole: the entry
 # answers more than the client asked.
-PART_MATCH_WEIGHT = 0.8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
+PART_MATCH_WEIGHT = 0.8
 
 
 class FaqMatcher:

@@ -127,10 +127,9 @@ class Planner:
         plan = Plan(question, text, lang, docs_lang, asked=asked)
         plan.subjects = self.subjects.named(text) or self.subjects.partly_named(text)
         plan.subject_from = "named" if plan.subjects else ""
-        recent = [self.pinyin.correct(earlier) for earlier in (history or [])[-HISTORY_TURNS:]]
+        recent = [] if plan.subjects else [self.pinyin.correct(earlier) for earlier in (history or [])[-HISTORY_TURNS:]]
         # A product the client named earlier outranks one guessed from this message's words.
-        named = next((n for n in map(self.subjects.named, reversed(recent)) if n), []) if not plan.subjects else []
-        if named:
+        if named := next((n for n in map(self.subjects.named, reversed(recent)) if n), []):
             plan.subjects, plan.subject_from = named, "history"
         if not plan.subjects:
             situated = self.subjects.situated(self.kb.tokenizer.tokens(without_lacks(text)))
