@@ -126,8 +126,9 @@ class ExtractiveComposer:
         if (set(plan.aspects) & {"eligibility", "guarantee"} or not plan.aspects) and (
                 forms := coverage.unmentioned_forms(text)):
             return forms
-        # 发票贷和税金贷能同时申请吗 / 认定过期了贷款会怎样 / 高新技术企业认定怎么申报.
-        if found := coverage.unaddressed_situations(text) or coverage.procedures_of_others(plan.asked):
+        # 发票贷和税金贷能同时申请吗 / 认定过期了贷款会怎样 / 高新技术企业认定怎么申报 / 担保公司那边要审多久.
+        if found := (coverage.unaddressed_situations(text) or coverage.procedures_of_others(plan.asked)
+                     or self.names.steps_of_others(text)):
             return found
         # A branch in Shanghai, Sequoia as a partner, do you offer leasing: words no passage uses.
         if text.isascii() and (found := self.names.unknown_english_names(text) + coverage.unknown_english_things(text)):

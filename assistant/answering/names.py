@@ -5,6 +5,9 @@ not say which. A question asking which (哪几家评估机构, 红杉算不算�
 新号码) is answered only by a passage that names a person, place or organisation other than the
 bank's own, and an English question naming a place or firm no passage uses (a branch in Shanghai)
 is not answered at all.
+
+A step another body takes (去不动产登记中心办登记要多久, 担保公司那边审批要多久, 投资机构他们内部
+投决多久) is that body's procedure: the documents describe the bank's own steps only.
 """
 
 from __future__ import annotations
@@ -38,8 +41,19 @@ _TITLECASE = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z]{2,}\b")  # not the firs
 _COMMON_CAPITALISED = frozenset("i'm i've i'd mr mrs ms dr".split())
 _ORGANISATION = re.compile(r"(公司|集团|银行|局|委|会|院|所|中心|机构|基金|资本|创投|厅|部|署|办|社|行)$")
 _LEADING_FUNCTION = re.compile(r"[之的于在从自以]")  # 之日起, tagged a place, names nothing
+_LEADING_FUNCTION_WORDS = re.compile(r"^(那个|这个|我们|你们|他们|说|是|要|就|的)+")
 _ENGLISH_NAME = re.compile(r"\b[A-Z][a-z]+ (?:[A-Z][a-z]+ )*(?:Co|Ltd|Inc|Bank|Group|City|Province)\b")
 OWN_NAME_PASSAGES = 3
+# Another body, by the suffix of its name (不动产登记中心, 国家知识产权局, 政府性融资担保公司).
+_BODY = r"[\u4e00-\u9fff]{1,10}?(?:总局|局|中心|机构|公司|法院|委员会|事务所)"
+# Where a step is done (去不动产登记中心办, 在国家知识产权局办) or whose side it is on (担保公司那边,
+# 他们内部): the client asks about that body's procedure, not the bank's.
+_AT_BODY = re.compile(rf"(?:去|在|到)(?P<at>{_BODY})(?:那边|那里|那儿)?(?:办|申请|登记|交|排队|审)"
+                      rf"|(?P<side>{_BODY})(?:那边|那里|那儿|内部)|(?P<they>他们|对方)(?:内部|那边)")
+_STEP_ASKED = re.compile(r"多久|几天|多长时间|怎么办|怎么弄|怎么申请|流程|手续|材料|资料|带啥|带什么|答复|排队"
+                         r"|网上能办")
+_CLAUSE_ENDS = "，,。？?！!；;\n"
+_OURS = re.compile(r"你们|贵行|银行|本行")
 
 
 class NameCheck:
@@ -75,6 +89,27 @@ class NameCheck:
                         and not self._everywhere(word) and not _owned(text, word, own)):
                     return True
         return False
+
+    def steps_of_others(self, question: str) -> list[str]:
+        """The body whose own step the client asks the time or procedure of (去不动产登记中心办抵押登记
+        要带啥材料, 投资机构…他们内部投决要多久), in the clause naming it or one right after that does
+        not turn to the bank; empty when none."""
+        clauses = asking_clauses(question)
+        for m in _AT_BODY.finditer(question):
+            body = m.group("at") or m.group("side") or self._named_before(question[:m.start()])
+            if not body or _OURS.search(body):
+                continue
+            after = question[max(question.rfind(d, 0, m.start()) for d in _CLAUSE_ENDS) + 1:]
+            asked = [c for c in clauses if c in after][:2]
+            if any(_STEP_ASKED.search(c) and not _OURS.search(c) for c in asked):
+                return [f"{_LEADING_FUNCTION_WORDS.sub('', body)}的办理手续和时间"]
+        return []
+
+    @staticmethod
+    def _named_before(text: str) -> str:
+        """The last body a message names before 他们 / 对方 (投资机构给了意向书，他们内部…)."""
+        found = re.findall(_BODY, text)
+        return found[-1] if found else ""
 
     def _everywhere(self, name: str) -> bool:
         """A name in many passages is the bank's own (Jincheng Bank, 网上银行), not one a client asks for."""

@@ -15,6 +15,8 @@ product's own documents rather than a list of questions:
 
 * **a minimum asked, a maximum given**: 最低能贷多少, 起贷金额, 最短贷多久, when the passages
   give only a ceiling (最高500万元, 最长36个月).
+* **a fee unpriced**: 担保费收几个点, 年费要交多少 — a fee the passages and the product's documents
+  never name, or name with no figure and no word that there is none to pay (需按约定支付担保费).
 * **the time of another step**: 签完合同多久能放款, 评估一般要几天 — the time the client asks is
   that of one step (放款, 评估); a figure for another step (5个工作日内给出审批意见) is not it.
 
@@ -27,6 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+
+import jieba
 
 from assistant.answering.coverage import GENERIC_NOUNS, clause_words
 from assistant.answering.guard import asking_clauses
@@ -69,6 +73,10 @@ _STEP_RE = {step: re.compile(p) for step, p in _STEPS.items()}
 _TIME_ASKED = re.compile(r"多久|多长时间|几天|几个工作日|几个小时|多少天|多快|什么时候|啥时候")
 _DONE = re.compile(r"^(完|好|下来|通过|过了|办妥|完成|了|以后|之后|后)")
 _TIME_STATED = re.compile(r"\d+\s*(至\d+)?\s*个?(工作日|天|日|小时|分钟)|当日|当天|实时|即时|即可|立即")
+# A fee by name (担保费, 年费, 账户管理费) and a clause asking what it costs or who pays it.
+_FEE_ASKED = re.compile(r"多少|几个?点|几|贵不贵|贵吗|怎么收|怎么算|什么标准|多高|收不收|交不交|要不要(交|付|出)|"
+                        r"谁(出|付|承担|掏)")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
 _AFTER = re.compile(r"^.*(以后|之后|后)")  # 抵押登记办妥后2个工作日内放款: the time is of what follows
 
 
@@ -138,6 +146,7 @@ class StatedCheck:
             # (A step asked of no product is checked against the passages chosen: 评估要几天 answered
             # with some product's process would be another product's time.)
             missing += _step_time(clause, corpus, _before(question, clause))
+            missing += _fee(clause, corpus)
             if documents:
                 missing += self._minimum(clause, passages)
         return list(dict.fromkeys(missing))
@@ -182,6 +191,32 @@ def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]
                 return []
     mentioned = any(_STEP_RE[step].search(text) for text in corpus)
     return [Unstated(step, True, time=True) if mentioned else Unstated(step, False)]
+
+
+def _fee(clause: str, corpus: list[str]) -> list[Unstated]:
+    """A fee asked what it costs (担保费收几个点) that no sentence of the passages or the product's
+    documents names with a figure, or with a word that there is none to pay (由锦程银行承担)."""
+    if not _FEE_ASKED.search(clause):
+        return []
+    missing = []
+    for fee in _fees(clause):
+        about = [s for text in corpus for s in split_sentences(text) if fee in s]
+        if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
+            missing.append(Unstated(fee, bool(about)))
+    return missing
+
+
+def _fees(clause: str) -> list[str]:
+    """The fees a clause names: a word ending in 费 (管理费, 年费), or 费 with the word before it
+    (担保 + 费); 费用, fees in general, names none."""
+    words = jieba.lcut(clause, HMM=False)
+    fees = []
+    for i, word in enumerate(words):
+        if word == "费" and i and _CJK.fullmatch(words[i - 1]):
+            fees.append(words[i - 1] + word)
+        elif len(word) >= 2 and word.endswith("费") and _CJK.fullmatch(word):
+            fees.append(word)
+    return fees
 
 
 def _completed(text: str) -> set[str]:

@@ -456,3 +456,22 @@ def test_situations_the_documents_never_address_are_not_answered(answerer: Quest
     for question in ("信用贷和科技贷能同时申请吗", "我们换了法人，之前的税金贷额度还能用吗"):
         answer = answerer.answer(question)
         assert not answer.grounded and answer.reason == "not_covered", question
+
+
+def test_another_bodys_own_procedure_is_not_answered_with_the_banks(answerer: QuestionAnswerer):
+    for question in ("去不动产登记中心办抵押登记要带啥材料，要排队多久",
+                     "投资机构给了我们意向书，他们内部投决一般要多久？"):
+        answer = answerer.answer(question)
+        assert not answer.grounded and answer.reason == "not_covered", question
+    # The bank's own step, with the body only in the story, is still answered.
+    assert answerer.answer("投资机构已经投了我们800万，投贷联动你们审批要多久").grounded
+
+
+def test_a_fee_the_documents_never_price_is_not_answered_with_another_figure(answerer: QuestionAnswerer):
+    # 科技贷's documents name no guarantee fee; 专精特新贷's give its ceiling.
+    unpriced = answerer.answer("科技贷要加政府性融资担保机构担保的话，担保费收几个点？")
+    assert not unpriced.grounded
+    priced = answerer.answer("专精特新贷找政府担保公司担保，担保费大概几个点")
+    assert priced.grounded and "担保费率一般不超过1%" in priced.answer
+    # A fee the bank bears is stated: who pays is answered.
+    assert "由锦程银行承担" in answerer.answer("抵押贷评估费谁出").answer
