@@ -20,7 +20,7 @@ from assistant.answering.messages import Messages
 from assistant.answering.names import NameCheck
 from assistant.answering.plan import Plan, Planner, without_lacks
 from assistant.answering.stated import StatedCheck
-from knowledge_base.aspects import CERTAINTY_WORDS
+from knowledge_base.aspects import CERTAINTY_WORDS, section_aspect
 from knowledge_base.chunking import split_sentences
 from knowledge_base.retrieval import Hit, RetrievalPipeline
 
@@ -61,7 +61,12 @@ class ExtractiveComposer:
         self.planner = Planner(retriever)
         self.coverage = CoverageCheck(retriever.kb)
         self.names = NameCheck(retriever.kb, self.coverage.known)
-        self.stated = StatedCheck(self.coverage.known, self.coverage.words, retriever.kb.glossary)
+        # The bank's fees for every product (本行不会收取的费用, 办贷款要交哪些费用): what a product's
+        # own documents leave unsaid about a fee, these may say.
+        fees = [c.text for c in retriever.kb.chunks
+                if section_aspect(c.section) == "fees"
+                or (c.kind == "faq" and c.question and "fees" in self.planner.vocabulary.aspects(c.question))]
+        self.stated = StatedCheck(self.coverage.known, self.coverage.words, retriever.kb.glossary, fees)
 
     def products_in(self, text: str) -> list[str]:
         return self.planner.subjects.named(self.planner.pinyin.correct(text))

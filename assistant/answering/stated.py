@@ -37,7 +37,7 @@ from assistant.answering.guard import asking_clauses
 from knowledge_base.aspects import section_aspect, without_conditions
 from knowledge_base.chunking import split_sentences
 from knowledge_base.glossary import Glossary
-from knowledge_base.tokenize import STOPWORDS
+from knowledge_base.tokenize import STOPWORDS, is_dictionary_word
 
 # How a clause asks for a figure, and the figure kinds that answer it.
 _QUANTITY = re.compile(r"多少|几(?!乎|种|家|项|类|个(?!点|月|工作日))|多久|多长|多大|多高|多低|比例|百分之几")
@@ -74,9 +74,11 @@ _TIME_ASKED = re.compile(r"多久|多长时间|几天|几个工作日|几个小�
 _DONE = re.compile(r"^(完|好|下来|通过|过了|办妥|完成|了|以后|之后|后)")
 _TIME_STATED = re.compile(r"\d+\s*(至\d+)?\s*个?(工作日|天|日|小时|分钟)|当日|当天|实时|即时|即可|立即")
 # A fee by name (担保费, 年费, 账户管理费) and a clause asking what it costs or who pays it.
-_FEE_ASKED = re.compile(r"多少|几个?点|几|贵不贵|贵吗|怎么收|怎么算|什么标准|多高|收不收|交不交|要不要(交|付|出)|"
-                        r"谁(出|付|承担|掏)")
+_FEE_ASKED = re.compile(r"多少|几个?点|几|贵不贵|贵吗|怎么收|怎么算|什么标准|多高|收不收|交不交|要不要(交|付|出)?"
+                        r"|谁(出|付|承担|掏)|有没有|吗|要钱")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+# Words before a fee that do not make it another fee (不收取贷款承诺费: 承诺费 of any loan).
+_FEE_CONTEXT = frozenset("贷款 收取 支付 缴纳 交纳 承担 需要 约定 按照 以及 企业 客户 相关 其他 任何".split())
 _AFTER = re.compile(r"^.*(以后|之后|后)")  # 抵押登记办妥后2个工作日内放款: the time is of what follows
 
 
@@ -88,7 +90,9 @@ class Unstated:
 
 
 class StatedCheck:
-    def __init__(self, known: Callable[[str], bool], words: Collection[str], glossary: Glossary) -> None:
+    def __init__(self, known: Callable[[str], bool], words: Collection[str], glossary: Glossary,
+                 fee_passages: list[str] | None = None) -> None:
+        self._fee_passages = fee_passages or []  # the bank's fees for every product
         self._known = known  # whether the knowledge base uses a word at all (税额 in 纳税额 counts)
         self._words = words  # the words the knowledge base uses as such
         self.glossary = glossary
@@ -146,7 +150,7 @@ class StatedCheck:
             # (A step asked of no product is checked against the passages chosen: 评估要几天 answered
             # with some product's process would be another product's time.)
             missing += _step_time(clause, corpus, _before(question, clause))
-            missing += _fee(clause, corpus)
+            missing += _fee(clause, corpus + self._fee_passages)
             if documents:
                 missing += self._minimum(clause, passages)
         return list(dict.fromkeys(missing))
@@ -200,10 +204,21 @@ def _fee(clause: str, corpus: list[str]) -> list[Unstated]:
         return []
     missing = []
     for fee in _fees(clause):
-        about = [s for text in corpus for s in split_sentences(text) if fee in s]
+        about = [s for text in corpus for s in split_sentences(text) if _same_fee(s, fee, clause)]
         if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
             missing.append(Unstated(fee, bool(about)))
     return missing
+
+
+def _same_fee(sentence: str, fee: str, clause: str) -> bool:
+    """Whether ``sentence`` speaks of the fee the clause asks about: 开户手续费 is not the 手续费 of a
+    discount, a word before the fee that the client did not use makes it another one."""
+    for m in re.finditer(re.escape(fee), sentence):
+        qualifier = sentence[max(0, m.start() - 2):m.start()]
+        if (len(qualifier) < 2 or not _CJK.fullmatch(qualifier) or qualifier in clause
+                or qualifier in _FEE_CONTEXT or not is_dictionary_word(qualifier)):
+            return True
+    return False
 
 
 def _fees(clause: str) -> list[str]:

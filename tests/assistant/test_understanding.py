@@ -475,3 +475,7 @@ def test_a_fee_the_documents_never_price_is_not_answered_with_another_figure(ans
     assert priced.grounded and "担保费率一般不超过1%" in priced.answer
     # A fee the bank bears is stated: who pays is answered.
     assert "由锦程银行承担" in answerer.answer("抵押贷评估费谁出").answer
+    # A fee the bank says it never charges on any loan is stated for every product; another fee
+    # with the same ending (资金管理费 is not an account's 管理费) is not.
+    assert answerer.answer("科技贷收不收贷款承诺费").grounded
+    assert not answerer.answer("发票贷有年费吗").grounded
