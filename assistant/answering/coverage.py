@@ -85,6 +85,7 @@ _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _COMMON_ACRONYMS = frozenset("app ok pdf".split())
 _EN_OFFERED = re.compile(r"\b(offer|provide|have|support|accept|issue|sell|handle|get)\s+(a |an |any |the |your )?"
                          r"(?P<w>[a-z]{4,})\b")
+_EN_OURS = re.compile(r"\b(our|my)(\s+[a-z-]+){0,2}\s*$")  # must our patent have left: not asked of the bank
 _EN_SECURITY = re.compile(r"\b(?P<w>[a-z]{4,})\s+as\s+(collateral|security|a pledge|a guarantee)\b")
 _EN_COMMON = frozenset("loan loans money credit company business some more this that them their what better lower "
                        "higher bigger larger longer shorter faster quicker cheaper good much many back".split())
@@ -279,7 +280,8 @@ class CoverageCheck:
         """What an English question asks the bank to offer or accept (do you offer leasing, accept
         crypto as collateral) when the documents never use that word."""
         low = question.lower()
-        words = [m.group("w") for m in _EN_OFFERED.finditer(low)] + [m.group("w") for m in _EN_SECURITY.finditer(low)]
+        words = [m.group("w") for m in _EN_OFFERED.finditer(low) if not _EN_OURS.search(low[:m.start()])]
+        words += [m.group("w") for m in _EN_SECURITY.finditer(low)]
         return list(dict.fromkeys(w for w in words if w not in _EN_COMMON and not self.known(w)))
 
     def unknown_share(self, question: str) -> float:

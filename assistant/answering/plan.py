@@ -61,6 +61,9 @@ class Planner:
         for text in titles | aspect_headings:
             key_terms.update(kb.tokenizer.words(text))
         key_terms.update(w for w in kb.glossary.words() if len(w) >= 2)
+        # The FAQ's questions are asked in clients' words: their longer words are asked, and mistyped, too.
+        key_terms.update(w for c in kb.chunks if c.kind == "faq" and c.question
+                         for w in kb.tokenizer.words(c.question) if len(w) >= 3)
         # Only the domain's key terms are targets: in a large vocabulary homophones abound.
         self.pinyin = PinyinMatcher(key_terms, (), set(kb.idf))
         self.spelling = SpellingCorrector(kb.idf)  # every word of the KB, English ones included

@@ -479,3 +479,14 @@ def test_a_fee_the_documents_never_price_is_not_answered_with_another_figure(ans
     # with the same ending (资金管理费 is not an account's 管理费) is not.
     assert answerer.answer("科技贷收不收贷款承诺费").grounded
     assert not answerer.answer("发票贷有年费吗").grounded
+
+
+def test_a_mistyped_word_of_an_faq_question_is_read_by_its_sound(answerer: QuestionAnswerer):
+    # 宽现期 for 宽限期: the word is in no title or heading, only in the FAQ's questions.
+    answer = answerer.answer("那有没有宽现期啊，前面一两年只还利息那种", ["我们拿了500多万天使轮，想问下投贷联动"])
+    assert "最长12个月的宽限期" in answer.answer
+
+
+def test_what_the_client_owns_is_not_asked_of_the_bank(answerer: QuestionAnswerer):
+    # "have left" is said of the client's patent: nothing the bank is asked to offer.
+    assert answerer.answer("For the IP pledge loan, how much protection time must our patent have left?").grounded
