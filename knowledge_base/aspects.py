@@ -59,6 +59,8 @@ _QUESTIONS: dict[str, str] = {
                    r"|有没有戏|没戏|有(没有)?机会.{0,4}(贷|借|申请|办)"
                    r"|(哪些|哪种|什么样?的?|啥样?的?)(企业|公司|客户)(能|可以)?(申请|办|做|贷)"
                    r"|(能|可以)(申请|办|做|贷).{0,6}[不么]$"
+                   # 还能拿去质押吗, 能在你们这贴现吗: whether what the client holds qualifies
+                   r"|(能|可以)(不能)?[^，,。？?]{0,6}(质押|抵押|贴现)[^，,。？?]{0,4}(吗|不|么)"
                    r"|还能.{0,6}(贷|借|申请|办)|行不行|也(行|可以|能)吗|最少要|至少要|minimum|at least"
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"

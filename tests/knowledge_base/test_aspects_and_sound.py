@@ -71,3 +71,10 @@ def test_a_near_sound_is_read_as_a_long_term_but_not_as_a_short_one():
     assert matcher.correct("税精贷要什么材料") == "税金贷要什么材料"  # jing for jin
     assert matcher.correct("专金特新贷条件") == "专精特新贷条件"
     assert matcher.correct("代框利率") == "代框利率"  # near 贷款, but two characters need the exact sound
+
+
+def test_whether_what_the_client_holds_can_be_pledged_asks_eligibility_too():
+    vocabulary = AspectVocabulary()
+    # The condition on the patent (剩余保护期) is in the conditions, not in the security section.
+    assert vocabulary.aspects("发明专利还剩4年就过期了，还能拿去质押吗") == ["eligibility"]
+    assert "eligibility" in vocabulary.aspects("承兑的是一家民营企业，能在你们这贴现吗")
