@@ -12,6 +12,10 @@ from typing import Literal
 
 Scope = Literal["injection", "fraud", "greeting", "thanks", "chitchat"]
 
+# What a client may ask to have altered, and how (成立时间能不能改早, 帮我把逾期记录消掉).
+_RECORD = r"(成立时间|成立日期|注册时间|合同日期|签订日期|开票日期|逾期记录|不良记录|系统里)"
+_CAN = r"(能不能|可不可以|可以|能否|帮我|帮忙|给我)"
+_ALTER = r"(改成|改早|改晚|改一下|改掉|改为|消掉|删掉|抹掉|洗白)"
 # Asking the bank to help deceive it (a forged contract, padded bank statements): refused with a
 # warning, whatever else the message asks.
 _FRAUD = re.compile(
@@ -29,7 +33,20 @@ _FRAUD = re.compile(
     r"|编(一|个|份|套)?.{0,6}(合同|流水|报表|发票|材料|证明)|包装.{0,4}(流水|报表|材料|资质)|p图|ps一下"
     r"|(营收|收入|利润|流水|报表|财报|数据|销售额|纳税额|开票额).{0,8}(写|改|做|报|调|填|弄)(高|大|多|好看|一下|一调|到\d|成\d)"
     r"|(美化|粉饰|修饰).{0,4}(报表|财报|流水|数据|材料)|(报表|财报|流水|材料).{0,4}做得?好看"
-    r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?",
+    r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?"
+    # Records altered (成立时间改早, 系统里改成A级, 倒签, 自刻公章, 逾期消掉), papers or parties made up
+    # (做个订单出来, 让朋友假装客户, 代持, 壳公司), a bill discounted twice, a figure made to look bigger.
+    rf"|{_RECORD}[^，,。？?]{{0,8}}{_CAN}[^，,。？?]{{0,6}}{_ALTER}|{_CAN}[^，,。？?]{{0,12}}{_RECORD}[^，,。？?]{{0,8}}{_ALTER}"
+    r"|倒签|(自己|私自|偷偷)刻.{0,6}章|章.{0,8}(自己|私自|偷偷)刻"
+    r"|(做|造|编|弄|搞)(一|个|份|张|几)?.{0,4}(订单|合同|发票|流水|单据|凭证|业务)出来"
+    r"|(让|找|叫|请)[^，,。？?]{0,8}假装.{0,8}(客户|供应商|买方|卖方|股东)"
+    r"|(找|让|请)(个)?人代持|壳公司|(没有|并无|不存在)真实的?(订单|合同|业务)|贴现过的.{0,8}再.{0,2}贴"
+    r"|别(告诉|让)[^，,。？?]{0,4}(他们|银行|你们|对方)|(避开|规避|躲过|逃避|绕开).{0,8}(检查|审查|审核|核查|贷后|监管|记录|逾期)"
+    r"|(评估价|估值|评估值|合同金额|订单金额|资产).{0,6}(写|改|做|报|调|弄)(高|大)"
+    r"|(显得|看起来|看上去).{0,6}(收入|营收|利润|流水|实力|规模|业绩).{0,4}(高|多|大|好|强)"
+    r"|(个人|私人).{0,6}(流水|收入).{0,4}(算成|当成|算作|充当)"
+    r"|(合同|申请)?上?用途.{0,4}(写|填|报)(成|个)?[^，,。？?]{0,6}就(行|好|可以)"
+    r"|包装.{0,4}(资料|数据|公司)|(假|虚假)的?.{0,4}征信",
     re.IGNORECASE,
 )
 
