@@ -490,3 +490,9 @@ def test_a_mistyped_word_of_an_faq_question_is_read_by_its_sound(answerer: Quest
 def test_what_the_client_owns_is_not_asked_of_the_bank(answerer: QuestionAnswerer):
     # "have left" is said of the client's patent: nothing the bank is asked to offer.
     assert answerer.answer("For the IP pledge loan, how much protection time must our patent have left?").grounded
+
+
+def test_a_demand_for_certainty_in_other_words_still_gets_no_promise(answerer: QuestionAnswerer):
+    for question in ("你就直说，信用贷我们能不能批，批多少", "你们能确保专精特新贷30天内放款吗",
+                     "给个确定的数，知识产权质押贷能贷多少", "科技贷利率你们能不能写进合同里保证3.45"):
+        assert "不能事先承诺" in answerer.answer(question).answer, question
