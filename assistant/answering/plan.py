@@ -129,6 +129,10 @@ class Planner:
         asked = text if text.isascii() else "，".join(asking_clauses(text)) or text
         plan = Plan(question, text, lang, docs_lang, asked=asked)
         plan.subjects = self.subjects.named(text) or self.subjects.partly_named(text)
+        # 接了几个外贸大单…信用贷最多能借多少: the product the asking clause names leads; those the
+        # story mentions (大单, 按时交税) follow.
+        if len(plan.subjects) > 1 and asked != text and (in_asked := self.subjects.named(asked)):
+            plan.subjects = list(dict.fromkeys(in_asked + plan.subjects))
         plan.subject_from = "named" if plan.subjects else ""
         recent = [] if plan.subjects else [self.pinyin.correct(earlier) for earlier in (history or [])[-HISTORY_TURNS:]]
         # A product the client named earlier outranks one guessed from this message's words.

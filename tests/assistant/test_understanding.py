@@ -496,3 +496,9 @@ def test_a_demand_for_certainty_in_other_words_still_gets_no_promise(answerer: Q
     for question in ("你就直说，信用贷我们能不能批，批多少", "你们能确保专精特新贷30天内放款吗",
                      "给个确定的数，知识产权质押贷能贷多少", "科技贷利率你们能不能写进合同里保证3.45"):
         assert "不能事先承诺" in answerer.answer(question).answer, question
+
+
+def test_the_product_the_asking_clause_names_leads_those_the_story_mentions(answerer: QuestionAnswerer):
+    question = ("我是做服装加工的，厂子开了五年，最近接了几个外贸大单，资金周转有点紧张，"
+                "老板让我问问你们的信用贷最多能借多少？")
+    assert cited(answerer.answer(question))[0][0] == "信用贷"
