@@ -78,3 +78,7 @@ def test_whether_what_the_client_holds_can_be_pledged_asks_eligibility_too():
     # The condition on the patent (剩余保护期) is in the conditions, not in the security section.
     assert vocabulary.aspects("发明专利还剩4年就过期了，还能拿去质押吗") == ["eligibility"]
     assert "eligibility" in vocabulary.aspects("承兑的是一家民营企业，能在你们这贴现吗")
+
+
+def test_the_owners_age_asks_the_conditions():
+    assert AspectVocabulary().aspects("老板60岁了可以吗") == ["eligibility"]
