@@ -82,3 +82,9 @@ def test_whether_what_the_client_holds_can_be_pledged_asks_eligibility_too():
 
 def test_the_owners_age_asks_the_conditions():
     assert AspectVocabulary().aspects("老板60岁了可以吗") == ["eligibility"]
+    assert AspectVocabulary().aspects("发票贷老板多大岁数能办") == ["eligibility"]
+
+
+def test_when_the_money_comes_asks_the_timing():
+    assert AspectVocabulary().aspects("税金贷钱啥时候能到") == ["process"]
+    assert AspectVocabulary().aspects("什么时候到期") != ["process"]
