@@ -64,7 +64,9 @@ _SITUATIONS = {
 # The client's legal form, ownership or rights, by the words clients use for them; each counts only
 # when the knowledge base never mentions it (a handbook that covers 个体工商户 answers them).
 LEGAL_FORMS = ("个体工商户", "个体户", "外资", "外商投资", "外商独资", "港资", "台资", "中外合资", "合资企业", "境外",
-               "外籍", "分公司", "合伙企业", "个人独资", "集体企业", "民办非企业", "社会组织", "著作权", "软著")
+               "外籍", "分公司", "合伙企业", "个人独资", "集体企业", "民办非企业", "社会组织", "著作权", "软著",
+               "sole proprietor", "individual business", "self-employed", "foreign-owned", "foreign-invested", "wfoe",
+               "joint venture", "partnership", "branch office", "software copyright")
 _PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保理))")
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
@@ -143,10 +145,10 @@ class CoverageCheck:
         topics = [t for t in ADJACENT_TOPICS if t.lower() not in low]
         # Latin letters bound an English term, not \b: 和LPR比 has no word boundary before L.
         parts = [rf"(?<![a-z]){re.escape(t.lower())}(?![a-z])" if t.isascii() else re.escape(t) for t in topics]
-        forms = [f for f in LEGAL_FORMS if f not in text]
+        forms = [f for f in LEGAL_FORMS if f not in low]
         return _Absent(
             topics=re.compile("|".join(sorted(parts, key=len, reverse=True)), re.I) if parts else None,
-            forms=re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True)))) if forms else None,
+            forms=re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), re.I) if forms else None,
             situations={kind: asked for kind, (asked, spoken) in _SITUATIONS.items() if not spoken.search(text)},
             described=frozenset(w for w in _CREDENTIAL.split("|")
                                 if re.search(rf"{w}{_DESCRIBED}|(办理|申请){w}(需|须|要|应)", text)))

@@ -502,3 +502,9 @@ def test_the_product_the_asking_clause_names_leads_those_the_story_mentions(answ
     question = ("我是做服装加工的，厂子开了五年，最近接了几个外贸大单，资金周转有点紧张，"
                 "老板让我问问你们的信用贷最多能借多少？")
     assert cited(answerer.answer(question))[0][0] == "信用贷"
+
+
+def test_a_legal_form_the_documents_never_mention_is_not_answered_in_english_either(answerer: QuestionAnswerer):
+    answer = answerer.answer("Can a sole proprietorship apply for the tax loan?")
+    assert not answer.grounded and answer.reason == "not_covered"
+    assert "sole proprietor" in answer.answer
