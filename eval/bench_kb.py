@@ -89,7 +89,8 @@ def bench(size: int, work: Path) -> dict:
 
 
 QUALITY_SETS = ("kb_qa", "kb_qa_dev", "kb_qa_dev2", "kb_qa_dev3", "kb_qa_heldout", "kb_qa_heldout2", "kb_qa_heldout3",
-                "kb_qa_english", "kb_qa_blind", "kb_qa_blind2", "kb_qa_blind3", "kb_qa_blind4")
+                "kb_qa_english", "kb_qa_blind", "kb_qa_blind2", "kb_qa_blind3", "kb_qa_blind4",
+                "kb_qa_blind5")
 QUALITY_KEYS = ("questions", "hit@1", "hit@3", "answer_contains_fact", "refusal_precision", "refusal_recall",
                 "every_fact_by_type", "followups", "followup_answer_contains_fact")
 
