@@ -52,6 +52,11 @@ _PROCEDURE_ASKED = re.compile(
     r"(怎么|如何|去哪|在哪|哪里|部门|流程|条件|材料|资料|手续|操作|标准|步骤|要求|多久|难不难|好办)"
     rf"|(怎么|如何|去哪|在哪|哪里)(去|才能)?(申报|申请|办理?|操作|做|弄)?(?P<done>{_CREDENTIAL})")
 _DESCRIBED = r"(的)?(流程|条件|材料|手续|步骤|标准)"
+_EN_LOAN = re.compile(r"\b(loan|financ\w*|credit|money|funds?)\b")  # get a loan with our certificate: ours to answer
+_EN_DESCRIBED = r"s? (process|procedure|steps)"
+_EN_CREDENTIAL = "certification|certificate|recognition|accreditation|designation"
+_EN_PROCEDURE_ASKED = re.compile(rf"\b(how|where)\b[^?.]{{0,16}}\b(apply( to [^?.]{{0,40}}?)? for|get|obtain|register for)\b"
+                                 rf"(?P<thing>[^?.]{{0,40}}?\b(?P<w>{_EN_CREDENTIAL})s?)\b")
 _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|去|办|要|的)+")
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
 _COMMON_ACRONYMS = frozenset("app ok pdf".split())
@@ -121,7 +126,8 @@ class CoverageCheck:
             forms=re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))), re.I) if forms else None,
             situations={kind: asked for kind, (asked, spoken) in SITUATIONS.items() if not spoken.search(text)},
             described=frozenset(w for w in _CREDENTIAL.split("|")
-                                if re.search(rf"{w}{_DESCRIBED}|(办理|申请){w}(需|须|要|应)", text)))
+                                if re.search(rf"{w}{_DESCRIBED}|(办理|申请){w}(需|须|要|应)", text))
+                      | frozenset(w for w in _EN_CREDENTIAL.split("|") if re.search(rf"{w}{_EN_DESCRIBED}", low)))
 
     def uncovered_topics(self, question: str) -> list[str]:
         pattern = self._absent.topics
@@ -244,9 +250,17 @@ class CoverageCheck:
                 head = re.findall(r"[\u4e00-\u9fff]{0,10}$", clause[:m.start("asked")])[0] if m.group("asked") else ""
                 out.append(_LEADING.sub("", head) + word)
             out += [m.group(1) for m in _SUBSIDY_WHERE.finditer(clause)]
+        if question.isascii():
+            out += self._english_procedures(question.lower())
         # 认定要啥条件，怎么申报: the credential named once, not its verb again.
         named = [t for t in out if t not in _CREDENTIAL.split("|")]
         return list(dict.fromkeys(named or out))
+
+    def _english_procedures(self, question: str) -> list[str]:
+        """How do we get HNTE certification: a credential asked how to obtain, in English."""
+        return [re.sub(r"^(the|a|an|our|my) ", "", m.group("thing").strip())
+                for m in _EN_PROCEDURE_ASKED.finditer(question)
+                if m.group("w") not in self._absent.described and not _EN_LOAN.search(m.group("thing"))]
 
     def unknown_english_things(self, question: str) -> list[str]:
         """What an English question asks the bank to offer or accept (do you offer leasing, accept

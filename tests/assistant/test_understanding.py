@@ -508,3 +508,10 @@ def test_a_legal_form_the_documents_never_mention_is_not_answered_in_english_eit
     answer = answerer.answer("Can a sole proprietorship apply for the tax loan?")
     assert not answer.grounded and answer.reason == "not_covered"
     assert "sole proprietor" in answer.answer
+
+
+def test_how_to_obtain_a_credential_is_not_answered_in_english_either(answerer: QuestionAnswerer):
+    answer = answerer.answer("How do I apply for high-tech enterprise certification?")
+    assert not answer.grounded and answer.reason == "not_covered"
+    # A loan obtained with a certificate is the bank's to describe.
+    assert answerer.answer("How can we get a loan with our patent certificate?").grounded
