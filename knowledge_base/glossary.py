@@ -68,12 +68,16 @@ class Glossary:
         return patterns
 
     def words(self) -> list[str]:
-        """Plain terms (not regexes), for the tokenizer's dictionary."""
+        """Plain Chinese terms (not regexes), for the tokenizer's dictionary."""
+        return [w for w in self.terms() if not w.isascii()]
+
+    def terms(self) -> list[str]:
+        """Every plain term (not regexes), in any language."""
         out = [w for g in self.groups for w in g if not w.startswith("re:")]
         for name, aliases in self.products.items():
             out.append(name)
             out.extend(a for a in aliases if not a.startswith("re:"))
-        return [w for w in out if not w.isascii()]
+        return out
 
     def matches(self, question: str) -> list[ConceptMatch]:
         """Concepts the question mentions, each once, with the span of its first mention."""

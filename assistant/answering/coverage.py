@@ -55,7 +55,8 @@ _DESCRIBED = r"(的)?(流程|条件|材料|手续|步骤|标准)"
 _EN_LOAN = re.compile(r"\b(loan|financ\w*|credit|money|funds?)\b")  # get a loan with our certificate: ours to answer
 _EN_DESCRIBED = r"s? (process|procedure|steps)"
 _EN_CREDENTIAL = "certification|certificate|recognition|accreditation|designation"
-_EN_PROCEDURE_ASKED = re.compile(rf"\b(how|where)\b[^?.]{{0,16}}\b(apply( to [^?.]{{0,40}}?)? for|get|obtain|register for)\b"
+_EN_PROCEDURE_ASKED = re.compile(rf"\b(how|where)\b[^?.]{{0,16}}"
+                                 rf"\b(apply( to [^?.]{{0,40}}?)? for|get|obtain|register for)\b"
                                  rf"(?P<thing>[^?.]{{0,40}}?\b(?P<w>{_EN_CREDENTIAL})s?)\b")
 _LEADING = re.compile(r"^(我们|我|想问|请问|问下|那个|这个|公司|去|办|要|的)+")
 _ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![A-Za-z])")
@@ -63,7 +64,7 @@ _COMMON_ACRONYMS = frozenset("app ok pdf".split())
 _EN_OFFERED = re.compile(r"\b(offer|provide|have|support|accept|issue|sell|handle|get)\s+(a |an |any |the |your )?"
                          r"(?P<w>[a-z]{4,})\b")
 _EN_OURS = re.compile(r"\b(our|my)(\s+[a-z-]+){0,2}\s*$")  # must our patent have left: not asked of the bank
-_EN_SECURITY = re.compile(r"\b(?P<w>[a-z]{4,})\s+as\s+(collateral|security|a pledge|a guarantee)\b")
+_EN_SECURITY = re.compile(r"\b(?P<w>[a-z]{3,})\s+as\s+(collateral|security|a pledge|a guarantee)\b")
 _EN_COMMON = frozenset("loan loans money credit company business some more this that them their what better lower "
                        "higher bigger larger longer shorter faster quicker cheaper good much many back".split())
 _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
@@ -104,7 +105,8 @@ class CoverageCheck:
     @cached_property
     def _vocabulary(self) -> set[str]:
         """Every word the KB uses: its tokens, glossary words, and the words of its titles."""
-        words = set(self.words)
+        # (the glossary's English terms too: a client's "house" is the documents' residential property)
+        words = set(self.words) | {t.lower() for t in self.kb.glossary.terms() if t.isascii()}
         for title in {c.title for c in self.kb.chunks}:
             words.update(self.kb.tokenizer.words(title))
             words.add(title.lower())

@@ -515,3 +515,9 @@ def test_how_to_obtain_a_credential_is_not_answered_in_english_either(answerer: 
     assert not answer.grounded and answer.reason == "not_covered"
     # A loan obtained with a certificate is the bank's to describe.
     assert answerer.answer("How can we get a loan with our patent certificate?").grounded
+
+
+def test_an_english_security_is_read_through_the_glossary(answerer: QuestionAnswerer):
+    # "house" is the glossary's word for the documents' residential property; a car is in no passage.
+    assert answerer.answer("Can I use my house as collateral?").grounded
+    assert not answerer.answer("Can I use my car as collateral?").grounded
