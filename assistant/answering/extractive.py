@@ -34,7 +34,7 @@ QUOTE_WHOLE_CHARS = 240
 QUOTE_WHOLE_LIST_CHARS = 700
 MAX_QUOTE_CHARS = 260
 # A demand for certainty (包过, 保证能批, the exact rate) gets the reference range and no promise.
-_DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到|利率|利息)"
+_DEMAND_RE = re.compile(r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到|利率|利息|给|额度|[成万满])"
                         r"|一定(能|可以|会).{0,4}(批|通过|贷|下)|肯定(能|会|可以)?.{0,4}(批|通过|下款|放款)|(下款|批|通过|没问题)吧|百分之?百|100%"
                         rf"|{CERTAINTY_WORDS}"
                         r"|确切|准确|精确|具体.{0,4}多少|到底是?多少|准数|准话|是不是就是|定死|一口价"

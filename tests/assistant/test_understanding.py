@@ -494,8 +494,12 @@ def test_what_the_client_owns_is_not_asked_of_the_bank(answerer: QuestionAnswere
 
 def test_a_demand_for_certainty_in_other_words_still_gets_no_promise(answerer: QuestionAnswerer):
     for question in ("你就直说，信用贷我们能不能批，批多少", "你们能确保专精特新贷30天内放款吗",
-                     "给个确定的数，知识产权质押贷能贷多少", "科技贷利率你们能不能写进合同里保证3.45"):
+                     "给个确定的数，知识产权质押贷能贷多少", "科技贷利率你们能不能写进合同里保证3.45",
+                     "信用贷最高100万，能不能保证给满"):
         assert "不能事先承诺" in answerer.answer(question).answer, question
+    # What the demand is about is still answered from its section: the amount, the time.
+    assert cited(answerer.answer("抵押贷能不能保证七成"))[0] == ("抵押贷", "贷款额度")
+    assert cited(answerer.answer("税金贷我们A级，你保证30分钟出结果吗"))[0] == ("税金贷", "办理流程与时效")
 
 
 def test_the_product_the_asking_clause_names_leads_those_the_story_mentions(answerer: QuestionAnswerer):
