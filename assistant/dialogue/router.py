@@ -139,7 +139,9 @@ class Router:
             return RouteDecision(answer.reason, answer)  # type: ignore[arg-type]
         if answer.reason in ("injection", "chitchat"):
             return RouteDecision("out_of_scope", answer)
-        if answer.grounded or FINANCE.search(head):
+        # A request to deceive the bank gets its fraud warning, however little it says of loans
+        # (营业执照上的成立时间能不能改早一点): not the general "I cannot help with that".
+        if answer.grounded or answer.reason == "fraud" or FINANCE.search(head):
             return RouteDecision("question", answer)
         return RouteDecision("out_of_scope", answer)
 
