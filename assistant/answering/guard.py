@@ -85,8 +85,9 @@ _OTHER_BANK = re.compile(
     r"(招商|工商|建设|农业|交通|中国|邮储|平安|浦发|民生|兴业|中信|光大|华夏|广发|微众|网商|北京|上海|宁波|江苏"
     r"|浙商|渤海|恒丰)银行|农商行|农商银行|农村商业银行|城商行|村镇银行|信用社|(别的|别家|其他|其它)银行"
 )
-_CLAUSE = re.compile(r"[，,。？?！!；;\n]")
-_CLAUSE_WITH_END = re.compile(r"([^，,。？?！!；;\n]*)([，,。？?！!；;\n]|$)")
+CLAUSE_ENDS = "，,。？?！!；;\n"  # what ends a clause, in Chinese or Latin punctuation
+_CLAUSE = re.compile(f"[{CLAUSE_ENDS}]")
+_CLAUSE_WITH_END = re.compile(f"([^{CLAUSE_ENDS}]*)([{CLAUSE_ENDS}]|$)")
 _FEW = re.compile(r"几(成|倍|年|个|天|岁|级|点|家|种|项)")
 # (还别的银行的贷款: paying off another bank's loan is a question of what the money may be used for)
 _STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|上次"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import jieba.posseg as pseg
 
-from assistant.answering.guard import asking_clauses
+from assistant.answering.guard import CLAUSE_ENDS, asking_clauses
 from knowledge_base.index import KnowledgeBaseIndex
 
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"
@@ -52,7 +52,6 @@ _AT_BODY = re.compile(rf"(?:去|在|到)(?P<at>{_BODY})(?:那边|那里|那儿)?
                       rf"|(?P<side>{_BODY})(?:那边|那里|那儿|内部)|(?P<they>他们|对方)(?:内部|那边)")
 _STEP_ASKED = re.compile(r"多久|几天|多长时间|怎么办|怎么弄|怎么申请|流程|手续|材料|资料|带啥|带什么|答复|排队"
                          r"|网上能办")
-_CLAUSE_ENDS = "，,。？?！!；;\n"
 _OURS = re.compile(r"你们|贵行|银行|本行")
 
 
@@ -99,7 +98,7 @@ class NameCheck:
             body = m.group("at") or m.group("side") or self._named_before(question[:m.start()])
             if not body or _OURS.search(body):
                 continue
-            after = question[max(question.rfind(d, 0, m.start()) for d in _CLAUSE_ENDS) + 1:]
+            after = question[max(question.rfind(d, 0, m.start()) for d in CLAUSE_ENDS) + 1:]
             asked = [c for c in clauses if c in after][:2]
             if any(_STEP_ASKED.search(c) and not _OURS.search(c) for c in asked):
                 return [f"{_LEADING_FUNCTION_WORDS.sub('', body)}的办理手续和时间"]

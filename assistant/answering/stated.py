@@ -200,11 +200,13 @@ def _step_time(clause: str, corpus: list[str], told: str = "") -> list[Unstated]
 def _fee(clause: str, corpus: list[str]) -> list[Unstated]:
     """A fee asked what it costs (担保费收几个点) that no sentence of the passages or the product's
     documents names with a figure, or with a word that there is none to pay (由锦程银行承担)."""
-    if not _FEE_ASKED.search(clause):
+    fees = _fees(clause) if _FEE_ASKED.search(clause) else []
+    if not fees:
         return []
+    sentences = [s for text in corpus for s in split_sentences(text)]  # read once for every fee named
     missing = []
-    for fee in _fees(clause):
-        about = [s for text in corpus for s in split_sentences(text) if _same_fee(s, fee, clause)]
+    for fee in fees:
+        about = [s for s in sentences if _same_fee(s, fee, clause)]
         if not any(_FIGURE.search(s) or _NOTHING_TO_PAY.search(s) for s in about):
             missing.append(Unstated(fee, bool(about)))
     return missing
