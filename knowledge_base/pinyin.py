@@ -3,7 +3,10 @@
 Chinese typing is by pinyin, so a client's typo is usually a character that sounds like the right
 one. A stretch of the question that is not a word but sounds exactly like a term of the knowledge
 base's own vocabulary is read as that term. Short stretches (two characters, where homophones
-are common) are only read as the domain's key terms: document titles and section headings.
+are common) are read as the domain's key terms (document titles and section headings), or as a
+word the knowledge base uses that is far more common in the language than what was typed
+(力率 → 利率, 最底 → 最低, 要球 → 要求), and only when the stretch is a word of its own in the
+question, not the end of one word and the start of the next.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cached_property
 
+import jieba
 from pypinyin import Style, lazy_pinyin
 
-from knowledge_base.tokenize import is_dictionary_word
+from knowledge_base.tokenize import dictionary_frequency, is_dictionary_word
 
 MAX_LEN = 8
+# A two-character stretch is read as a common word that sounds the same only when the language
+# uses that word this many times more often: 力率 (3) is a typo of 利率 (1443); 帐户 (110) is not
+# one of 账户 (489), it is a variant spelling.
+COMMONER = 100
 # Function characters: a stretch containing one is a phrase, not a misspelt term.
 _FUNCTION_CHARS = set("的了是在和与及或吗呢吧啊呀么我你他她它们这那有没不也都就还要会能可")
 
@@ -51,6 +59,24 @@ class PinyinMatcher:
             table.setdefault(tuple(lazy_pinyin(term, style=Style.NORMAL)), term)
         return table
 
+    @cached_property
+    def _common_by_sound(self) -> dict[tuple[str, ...], str]:
+        """Two-character words the knowledge base uses, by exact sound; on a tie, the commonest."""
+        table: dict[tuple[str, ...], str] = {}
+        for word in self._known:
+            if len(word) == 2 and _is_cjk(word):
+                sound = tuple(lazy_pinyin(word, style=Style.NORMAL))
+                if dictionary_frequency(word) > dictionary_frequency(table.get(sound, "")):
+                    table[sound] = word
+        return table
+
+    def _common_word(self, window: str, sound: tuple[str, ...], starts: set[int], i: int) -> str | None:
+        """The common KB word a two-character stretch mistypes, or None."""
+        term = self._common_by_sound.get(sound)
+        if term is None or term == window or i not in starts or i + 2 not in starts or window in self._known:
+            return None
+        return term if dictionary_frequency(term) >= COMMONER * max(dictionary_frequency(window), 1) else None
+
     def correct(self, text: str) -> str:
         """``text`` with each stretch that sounds like a knowledge-base term but is spelt
         differently replaced by that term; everything else unchanged."""
@@ -60,6 +86,11 @@ class PinyinMatcher:
         if len(sounds) != len(text):
             return text
         table = self._by_sound
+        # Where the question's own words start and end (HMM off: unknown characters stay single).
+        starts, at = {0}, 0
+        for word in jieba.dt.lcut(text, HMM=False):
+            at += len(word)
+            starts.add(at)
         out: list[str] = []
         i = 0
         while i < len(text):
@@ -85,6 +116,12 @@ class PinyinMatcher:
                 i += length
                 replaced = True
                 break
+            if not replaced and i + 2 <= len(text) and _is_cjk(text[i : i + 2]):
+                term = self._common_word(text[i : i + 2], tuple(sounds[i : i + 2]), starts, i)
+                if term is not None:
+                    out.append(term)
+                    i += 2
+                    continue
             if not replaced:
                 out.append(text[i])
                 i += 1

@@ -61,8 +61,13 @@ class Tokenizer:
 def is_dictionary_word(word: str) -> bool:
     """Whether jieba's general dictionary lists ``word`` (信贷, 银行): a word of the language, not
     of one knowledge base. The shared dictionary is loaded on first use, once per process."""
+    return dictionary_frequency(word) > 0
+
+
+def dictionary_frequency(word: str) -> int:
+    """How often jieba's general dictionary counts ``word`` (0 when it does not list it)."""
     jieba.dt.check_initialized()
-    return bool(jieba.dt.FREQ.get(word))
+    return jieba.dt.FREQ.get(word) or 0
 
 
 def is_number(token: str) -> bool:

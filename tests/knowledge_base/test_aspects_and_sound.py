@@ -88,3 +88,18 @@ def test_the_owners_age_asks_the_conditions():
 def test_when_the_money_comes_asks_the_timing():
     assert AspectVocabulary().aspects("税金贷钱啥时候能到") == ["process"]
     assert AspectVocabulary().aspects("什么时候到期") != ["process"]
+
+
+def test_a_rare_word_is_read_as_the_common_word_it_sounds_like_when_the_kb_uses_that():
+    matcher = PinyinMatcher(["知识产权质押贷"], [], known={"利率", "最低", "要求", "账户", "贷款"})
+    assert matcher.correct("知识产权质押贷的力率是多少") == "知识产权质押贷的利率是多少"  # 力率: a rare word
+    assert matcher.correct("最底要多少") == "最低要多少"
+    assert matcher.correct("有啥要球") == "有啥要求"
+    assert matcher.correct("对公帐户") == "对公帐户"  # a variant spelling, common enough in its own right
+
+
+def test_a_common_word_is_not_read_into_the_seam_between_two_words():
+    # 押利 (ya li) sounds like 压力, a common word, but it is the end of 抵押 and the start of 利率.
+    matcher = PinyinMatcher([], [], known={"压力", "抵押", "利率"})
+    assert matcher.correct("抵押利率") == "抵押利率"
+    assert matcher.correct("资金押利大") == "资金压力大"  # where it stands alone, it is the typo
