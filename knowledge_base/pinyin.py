@@ -22,8 +22,10 @@ from knowledge_base.tokenize import dictionary_frequency, is_dictionary_word
 MAX_LEN = 8
 # A two-character stretch is read as a common word that sounds the same only when the language
 # uses that word this many times more often: 力率 (3) is a typo of 利率 (1443); 帐户 (110) is not
-# one of 账户 (489), it is a variant spelling.
+# one of 账户 (489), it is a variant spelling. And only as an everyday word (jieba counts 利率 1443
+# times): 营收 is no typo of the bookkeeping term 应收 (101), however rarely jieba counts it.
 COMMONER = 100
+EVERYDAY = 1000
 # Function characters: a stretch containing one is a phrase, not a misspelt term.
 _FUNCTION_CHARS = set("的了是在和与及或吗呢吧啊呀么我你他她它们这那有没不也都就还要会能可")
 
@@ -75,7 +77,8 @@ class PinyinMatcher:
         term = self._common_by_sound.get(sound)
         if term is None or term == window or i not in starts or i + 2 not in starts or window in self._known:
             return None
-        return term if dictionary_frequency(term) >= COMMONER * max(dictionary_frequency(window), 1) else None
+        frequency = dictionary_frequency(term)
+        return term if frequency >= EVERYDAY and frequency >= COMMONER * max(dictionary_frequency(window), 1) else None
 
     def correct(self, text: str) -> str:
         """``text`` with each stretch that sounds like a knowledge-base term but is spelt

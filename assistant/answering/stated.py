@@ -55,7 +55,7 @@ _ASKED_AFTER = re.compile(r"^的?(是|有|在|叫|要|一般|具体|能|可以)?
 # A minimum asked of the amount or term, and how a passage states one (a floor, or a range).
 _MINIMUM_ASKED = re.compile(r"(最低|最少|至少|最小)(能|可以|要)?(贷|借|批|申请|融|办|贴)?(多少|几)"
                             r"|起贷|起借|起批|起步金额|起点金额|最短(能|可以)?(贷|借|用)?(多久|几)")
-_MINIMUM_STATED = re.compile(r"最低|最少|起(贷|借|点|步)|不低于|至少|最短|\d(万元|元)?(至|到|~|-)\d+(万元|元|个月|年)")
+_MINIMUM_STATED = re.compile(r"最低|最少|起(贷|借|点|步)|不(低|少)于|至少|最短|\d(万元|元)?(至|到|~|-)\d+(万元|元|个月|年)")
 _RATE_WORDS = re.compile(r"利率|利息|年化|点")  # 利率最低多少: a rate's range states its floor
 # The steps of a loan's process, as clients and the documents name them; the first is the name used.
 _STEPS = {
@@ -152,18 +152,21 @@ class StatedCheck:
             missing += _step_time(clause, corpus, _before(question, clause))
             missing += _fee(clause, corpus + self._fee_passages)
             if documents:
-                missing += self._minimum(clause, passages)
+                missing += self._minimum(clause, passages, terms)
         return list(dict.fromkeys(missing))
 
     @staticmethod
-    def _minimum(clause: str, passages: list[str]) -> list[Unstated]:
-        """最低能贷多少 answered by passages that give only a ceiling: the floor is not stated."""
+    def _minimum(clause: str, passages: list[str], terms: list[tuple[int, str, bool, set[str]]]) -> list[Unstated]:
+        """最低能贷多少 answered by passages that give only a ceiling: the floor is not stated. When
+        the clause names what the floor is of (商标剩余有效期至少几年), a floor of that thing."""
         asked = _MINIMUM_ASKED.search(clause)
         if asked is None or _RATE_WORDS.search(clause):
             return []
+        of = [spellings for p, _, _, spellings in terms if p < asked.start()][-1:]
         # A sentence stating a floor of something other than a rate (利率最低的是哪个产品 is not one).
-        if any(_MINIMUM_STATED.search(s) and not _RATE_WORDS.search(s) for text in passages
-               for s in split_sentences(text)):
+        if any(_MINIMUM_STATED.search(s) and not _RATE_WORDS.search(s)
+               and all(any(w in s for w in spellings) for spellings in of)
+               for text in passages for s in split_sentences(text)):
             return []
         return [Unstated("期限" if "最短" in asked.group(0) else "额度", True)]
 

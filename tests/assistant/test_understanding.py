@@ -249,6 +249,10 @@ def test_a_floor_asked_where_only_a_ceiling_is_given_is_not_answered(answerer: Q
     assert not answer.grounded and "额度" in answer.answer and "具体数字" in answer.answer
     # A rate's range states its floor.
     assert "3.65%至5.20%" in answerer.answer("知识产权质押贷利率最低多少？").answer
+    # 不少于3年 is a floor, and it is the floor of what is asked: the patent's remaining protection,
+    # not a trademark's, which the conditions do not give.
+    assert "不少于3年" in answerer.answer("知识产权质押贷的实用新型专利剩余保护期最少要多少年？").answer
+    assert not answerer.answer("知识产权质押贷的商标剩余有效期至少要几年？").grounded
 
 
 def test_the_time_of_one_step_is_not_answered_with_the_time_of_another(answerer: QuestionAnswerer):

@@ -96,6 +96,7 @@ def test_a_rare_word_is_read_as_the_common_word_it_sounds_like_when_the_kb_uses_
     assert matcher.correct("最底要多少") == "最低要多少"
     assert matcher.correct("有啥要球") == "有啥要求"
     assert matcher.correct("对公帐户") == "对公帐户"  # a variant spelling, common enough in its own right
+    assert PinyinMatcher([], [], known={"应收"}).correct("去年营收两百万") == "去年营收两百万"  # 应收: no everyday word
 
 
 def test_a_common_word_is_not_read_into_the_seam_between_two_words():
