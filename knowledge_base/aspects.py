@@ -94,7 +94,7 @@ _QUESTIONS: dict[str, str] = {
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"
              r"|(deposit|fee) (up ?front|before)|pay .{0,20} before (the )?(loan|disbursement)",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
-    "use": r"用途|挪|炒股|买房|理财|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
+    "use": r"用途|挪|炒股|买(一?套|个)?房|理财|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
            r"|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"

@@ -25,6 +25,7 @@ from knowledge_base.subjects import SubjectFinder
 
 MAX_SUBJECTS = 4
 MAX_ASPECTS = 3
+BANK_ASPECTS = frozenset({"complaint", "fraud", "privacy"})  # the bank's in general, never one product's
 GENERAL_PER_ASPECT = 2
 HISTORY_TURNS = 4
 # What the client says they lack (没有房子也没有专利) is no clue to the product they need.
@@ -155,9 +156,15 @@ class Planner:
                                           + self.vocabulary.aspects(self.subjects.without_names(text))))
         if "fraud" in plan.aspects:
             plan.aspects = ["fraud"]  # 有人打电话要保证金: the call and the deposit are the scam's setting
+        if "complaint" in plan.aspects and "process" in plan.aspects:
+            # 投诉…多少天之内给处理结果: the time asked is the complaint's, not a loan application's.
+            # It leads, and the timing stays asked: it picks the complaint's 投诉处理时限 section.
+            plan.aspects = ["complaint"] + [a for a in plan.aspects if a != "complaint"]
         plan.aspects = plan.aspects[:MAX_ASPECTS]
-        if plan.subject_from == "situation" and plan.aspects and not set(plan.aspects) & PRODUCT_ASPECTS:
-            plan.subjects, plan.subject_from = [], ""  # a scam call is about no product, whatever words it uses
+        if plan.subject_from == "situation" and plan.aspects and (
+                not set(plan.aspects) & PRODUCT_ASPECTS or set(plan.aspects) & BANK_ASPECTS):
+            # A scam call, a complaint about a manager: about no product, whatever words the story uses.
+            plan.subjects, plan.subject_from = [], ""
         elliptical = not _FILLER.sub("", self.subjects.without_names(text))
         if not plan.aspects and (plan.subject_from == "history" or elliptical):
             # 科技贷呢？ after 发票贷利率多少？: the earlier question's aspects carry over too.

@@ -529,3 +529,16 @@ def test_an_english_security_is_read_through_the_glossary(answerer: QuestionAnsw
     # "house" is the glossary's word for the documents' residential property; a car is in no passage.
     assert answerer.answer("Can I use my house as collateral?").grounded
     assert not answerer.answer("Can I use my car as collateral?").grounded
+
+
+def test_a_complaint_story_is_about_no_product_and_its_time_is_the_complaints(answerer: QuestionAnswerer):
+    # 办过贷款 and 客户经理 tell the client's story; the time asked is that of handling a complaint.
+    answer = answerer.answer("我们去年在你们那办过贷款，最近想投诉一下某个客户经理的服务态度，"
+                             "打电话投诉已经一个礼拜了还没回音，想问你们按规定一般多少天之内要给处理结果？")
+    assert cited(answer)[0] == ("服务渠道与联系方式", "投诉处理时限")
+    assert "15日内作出处理决定" in answer.answer
+
+
+def test_buying_a_flat_with_the_loan_asks_the_rule_on_use(answerer: QuestionAnswerer):
+    answer = answerer.answer("贷出来的钱能不能顺手拿去买套房啊，反正公司以后也要用的")
+    assert answer.grounded and "不得用于购买房产" in answer.answer
