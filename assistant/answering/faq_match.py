@@ -25,6 +25,10 @@ FAQ_MATCH = 0.5  # bigram overlap of a FAQ's question with the client's that mak
 FAQ_RAW_MATCH = 0.3  # the same, counting the question's words the KB never uses
 # An FAQ entry asking the aspect, for a question about no product, shares this much of its words.
 GENERAL_FAQ_MATCH = 0.1
+# A message this long is a story with a question in it; an entry whose words it holds almost all
+# of (this share, by weight) is asked by it.
+LONG_MESSAGE_CHARS = 30
+CONTAINED_MATCH = 0.75
 ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
 # One of the questions an entry asks together matches a little less than the whole: the entry
 # answers more than the client asked.
@@ -54,10 +58,35 @@ class FaqMatcher:
             texts.append(plan.asked)
         found = [m for m in (self._closest(plan, text) for text in texts)
                  if m[0] is not None and m[1] >= threshold and m[2] >= FAQ_RAW_MATCH]
+        # About no product, such an entry answers; about one, it only completes the product's own
+        # sections (it is found only when asked for a complement, below a match, and ranks as one).
+        contained = FAQ_MATCH if not plan.subjects else threshold if threshold < FAQ_MATCH else None
+        if (not found and contained is not None and len(plan.text) >= LONG_MESSAGE_CHARS
+                and (held := self._contained(plan)) is not None):
+            found = [(held, contained, 1.0)]
         if not found:
             return None
         best, score, _ = max(found, key=lambda m: m[1])
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
+
+    def _contained(self, plan: Plan) -> int | None:
+        """The FAQ entry whose question a long message asks in the middle of its story: nearly all
+        of the entry's words (by weight) are in the message (纳税信用被评成C级了…还有没有办法融到资
+        holds 纳税信用等级是C级或D级，还能贷款吗). One entry only: two such are no answer."""
+        words = self._weighted(plan.text)
+        held = []
+        for i in self.entries:
+            chunk = self.kb.chunks[i]
+            if self.subjects.language.get(chunk.source) != plan.docs_lang:
+                continue
+            about = self.subjects.faq_subjects(i)
+            if plan.subjects and about and not set(about) & set(plan.subjects):
+                continue
+            entry = self._faq_tokens(i)
+            total = sum(entry.values())
+            if total and sum(w for t, w in entry.items() if t in words) / total >= CONTAINED_MATCH:
+                held.append(i)
+        return held[0] if len(held) == 1 else None
 
     @cached_property
     def _general_faqs(self) -> dict[str, dict[str, list[int]]]:

@@ -542,3 +542,9 @@ def test_a_complaint_story_is_about_no_product_and_its_time_is_the_complaints(an
 def test_buying_a_flat_with_the_loan_asks_the_rule_on_use(answerer: QuestionAnswerer):
     answer = answerer.answer("贷出来的钱能不能顺手拿去买套房啊，反正公司以后也要用的")
     assert answer.grounded and "不得用于购买房产" in answer.answer
+
+
+def test_a_long_message_asking_an_faq_in_its_story_gets_that_entry(answerer: QuestionAnswerer):
+    # The entry 纳税信用等级是C级或D级，还能贷款吗 is told in the client's words, in a story.
+    answer = answerer.answer("去年税务上出了点问题，纳税信用被评成C级了，还有没有什么办法能在你们这融到资？")
+    assert answer.grounded and "足值房产或土地抵押" in answer.answer
