@@ -43,7 +43,8 @@ _QUESTIONS: dict[str, str] = {
               r"|[一二两三四五六七八九]成(?![立本功])|[借贷拿融给批](得|到)(更?多|多少)|多少(贷款|额度)|换(来|到)?多少|[借贷拿融批](到|给我)?\d+(\.\d+)?万"
               r"|最多能?[借贷拿融给批]|最多.{0,4}多少(?!年|个月|天)|[借贷拿融给配批贴]多少(?!年|个月|天)|最高(能|可以)?[借贷批]?多少|上限|比例"
               r"|抵押率|质押率|金额的?多少|(贷|借)得?更多|[借贷融拿批抵][^，,。？?利息率期限费]{0,8}的(多少|几成)"
-              r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how (big|large)|(biggest|largest) (loan|amount|credit)|how much|amount|limit|up to|maximum|borrow"
+              r"|\bmax\b|\bltv\b|loan[- ]to[- ]value|how (big|large)|(biggest|largest) (loan|amount|credit)"
+              r"|how much|amount|limit|up to|maximum|borrow"
               r"|what percentage|how many times",
     "rate": r"利率|利息|年化|息|几个点|多少点|贵不贵|便宜|划算|成本|\d+\.\d+%|价格|价钱|(最低|优惠|最优)的?价"
             r"|interest|\brates?\b|apr|pricing|how expensive|cheap(er|est)?\b|more expensive|costlier",
@@ -94,7 +95,8 @@ _QUESTIONS: dict[str, str] = {
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"
              r"|(deposit|fee) (up ?front|before)|pay .{0,20} before (the )?(loan|disbursement)",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
-    "use": r"用途|挪|炒股|买(一?套|个)?房|理财|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
+    "use": r"用途|挪|炒股|买(一?套|个)?房|理财"
+           r"|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
            r"|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",
     "approval": r"包过|打包票|包票|承诺|保证.{0,6}(批|通过|下来|放款|下款|贷到)"

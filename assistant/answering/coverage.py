@@ -210,7 +210,8 @@ class CoverageCheck:
                 if clause[max(0, start - 1):start + 1] in self.words or clause[end - 1:end + 1] in self.words:
                     continue  # 银行信贷部 cut as 银 | 行信贷: a word the KB uses runs across its edge
                 # Asked for (哪些城市, 网址是多少), or offered as security (黄金能拿来质押吗).
-                asked = re.search(rf"(哪|什么|啥|多少)(几?[个家些种类])?{re.escape(word)}|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
+                asked = re.search(rf"(哪|什么|啥|多少)(几?[个家些种类])?{re.escape(word)}"
+                                  rf"|{re.escape(word)}的?(是|有|在|叫|要|一般|具体)?"
                                   r"(多少|谁|什么|哪|吗|呢|啥|几|怎么|如何)"
                                   rf"|{re.escape(word)}(能|可以|能不能|可不可以)?(拿来|用来|拿去|用于|当|做)?(抵押|质押|担保)"
                                   # Whether it exists at all: 有英文服务吗, 有没有上门服务.

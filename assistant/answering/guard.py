@@ -101,8 +101,8 @@ _STORY = re.compile(r"[贷办借申请还用开]过|之前|以前|曾经|原来|
                     r"|(还|偿还|归还)(别的|其他|其它|别家)?[^，,。]{0,4}银行")
 # What makes a clause the asking one; the other clauses of a long message are the client's situation.
 # 啥也不懂 / 什么都不会 say "nothing", not ask.
-_ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项|号)|哪|(什么|啥)(?![也都])|怎么|怎样|如何|是否"
-                     r"|能不能|可不可以|有没有|要不要|是不是|会不会|谁|多久|多长|行不行")
+_ASKING = re.compile(r"[吗呢？?]|多少|几(成|倍|年|个|天|岁|级|点|家|种|项|号)|哪|(什么|啥)(?![也都])"
+                     r"|怎么|怎样|如何|是否|能不能|可不可以|有没有|要不要|是不是|会不会|谁|多久|多长|行不行")
 
 
 def asking_clauses(text: str) -> list[str]:

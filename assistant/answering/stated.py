@@ -55,7 +55,8 @@ _ASKED_AFTER = re.compile(r"^的?(是|有|在|叫|要|一般|具体|能|可以)?
 # A minimum asked of the amount or term, and how a passage states one (a floor, or a range).
 _MINIMUM_ASKED = re.compile(r"(最低|最少|至少|最小)(能|可以|要)?(贷|借|批|申请|融|办|贴)?(多少|几)"
                             r"|起贷|起借|起批|起步金额|起点金额|最短(能|可以)?(贷|借|用)?(多久|几)")
-_MINIMUM_STATED = re.compile(r"最低|最少|起(贷|借|点|步)|不(低|少)于|至少|最短|\d(万元|元)?(至|到|~|-)\d+(万元|元|个月|年)")
+_MINIMUM_STATED = re.compile(r"最低|最少|起(贷|借|点|步)|不(低|少)于|至少|最短"
+                             r"|\d(万元|元)?(至|到|~|-)\d+(万元|元|个月|年)")
 _RATE_WORDS = re.compile(r"利率|利息|年化|点")  # 利率最低多少: a rate's range states its floor
 # The steps of a loan's process, as clients and the documents name them; the first is the name used.
 _STEPS = {
