@@ -18,6 +18,7 @@ ADJACENT_TOPICS = (
     "征信报告", "企业所得税", "所得税", "增值税税率", "出口退税", "退税", "注册资本", "注册公司", "注销", "破产",
     "清算", "仲裁", "商标注册", "专利申请", "年费", "按揭", "法院", "加计扣除", "税收优惠", "税务处理", "税前扣除",
     "账务处理", "会计处理", "市场行情", "市场价", "降息", "加息", "利率走势",
+    "结汇", "购汇", "换汇", "创业板", "科创板", "主板上市", "股改", "券商", "IPO",
     "mortgage for my home", "home loan", "car loan", "personal loan", "fixed deposit", "time deposit",
     "deposit rate", "credit card", "basis points", "lawsuit", "income tax", "insurance", "student loan",
     "bankruptcy", "stock", "stocks", "annual fee",
