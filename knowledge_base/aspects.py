@@ -71,6 +71,7 @@ _QUESTIONS: dict[str, str] = {
     "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还"
                  r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季|分期(还|付)?|先还利息|先息后本"
                  r"|等额本(息|金)|续贷|能续|续期|展期"
+                 r"|拒付|(到期|对方|买方|承兑人|客户)[^，,。？?]{0,4}不(付|给)(钱|款)?"  # who pays at maturity
                  r"|repay|pay (it |the loan )?back|early|prepay"
                  r"|instal+ments?",
     # 怎么办 alone (还不上怎么办) asks what to do, not how to apply: 怎么办贷款 does.

@@ -548,3 +548,9 @@ def test_a_long_message_asking_an_faq_in_its_story_gets_that_entry(answerer: Que
     # The entry 纳税信用等级是C级或D级，还能贷款吗 is told in the client's words, in a story.
     answer = answerer.answer("去年税务上出了点问题，纳税信用被评成C级了，还有没有什么办法能在你们这融到资？")
     assert answer.grounded and "足值房产或土地抵押" in answer.answer
+
+
+def test_who_pays_when_the_debtor_does_not_is_asked_of_repayment(answerer: QuestionAnswerer):
+    # The bill's 还款方式 says what happens at maturity: 若承兑人拒付…行使追索权.
+    answer = answerer.answer("万一到期对方不付钱咋办？", ["我们收了张商票想在你们这贴现"])
+    assert ("票据贴现", "还款方式") in cited(answer) and "行使追索权" in answer.answer
