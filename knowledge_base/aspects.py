@@ -72,7 +72,7 @@ _QUESTIONS: dict[str, str] = {
                  r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季|分期(还|付)?|先还利息|先息后本"
                  r"|等额本(息|金)|续贷|能续|续期|展期"
                  r"|拒付|(到期|对方|买方|承兑人|客户)[^，,。？?]{0,4}不(付|给)(钱|款)?"  # who pays at maturity
-                 r"|repay|pay (it |the loan )?back|early|prepay"
+                 r"|repay|pay (it |the loan )?back|early|prepay(?!ment[- ](based )?financ)"  # (a kind of financing)
                  r"|instal+ments?",
     # 怎么办 alone (还不上怎么办) asks what to do, not how to apply: 怎么办贷款 does.
     "process": r"流程|步骤|怎么(申请|弄|办(?=[^\s，,。？?！!呢啊吧]))|如何(申请|办理)"
