@@ -63,7 +63,10 @@ _QUESTIONS: dict[str, str] = {
                    r"|(能|可以)(申请|办|做|贷).{0,6}[不么]$"
                    # 还能拿去质押吗, 能在你们这贴现吗: whether what the client holds qualifies
                    r"|(能|可以)(不能)?[^，,。？?]{0,6}(质押|抵押|贴现)[^，,。？?]{0,4}(吗|不|么)"
-                   r"|还能.{0,6}(贷|借|申请|办)|行不行|也(行|可以|能)吗|最[少低]要(?![借贷])|至少要|minimum|at least"
+                   # 能用这个订单去贷款吗, 能申请你们那个看研发实力的贷款吗: whether the client qualifies
+                   r"|(能|可以)(不能)?(用|拿|凭|靠)[^，,。？?]{1,10}(贷款?|借|融资?|申请)[^，,。？?]{0,2}(吗|么|不)"
+                   r"|(能|可以)申请[^，,。？?]{1,12}(贷款?|融资)[^，,。？?]{0,2}(吗|么|不)"
+                   r"|还能[^，,。？?]{0,10}(贷|借|申请|办|融资)|行不行|也(行|可以|能)吗|最[少低]要(?![借贷])|至少要|minimum|at least"
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",

@@ -104,3 +104,10 @@ def test_a_common_word_is_not_read_into_the_seam_between_two_words():
     matcher = PinyinMatcher([], [], known={"压力", "抵押", "利率"})
     assert matcher.correct("抵押利率") == "抵押利率"
     assert matcher.correct("资金押利大") == "资金压力大"  # where it stands alone, it is the typo
+
+
+def test_whether_the_client_can_get_a_loan_with_what_they_hold_asks_eligibility():
+    vocabulary = AspectVocabulary()
+    assert vocabulary.aspects("有个大客户给了我们一张订单，能用这个订单去贷款吗") == ["eligibility"]
+    assert vocabulary.aspects("还没评上高新，能申请你们那个看研发实力的贷款吗") == ["eligibility"]
+    assert "eligibility" in vocabulary.aspects("之前已经质押给另一家银行了，还能拿到你们这边再做融资吗")
