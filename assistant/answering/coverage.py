@@ -32,11 +32,13 @@ import jieba.posseg as pseg
 import numpy as np
 
 from assistant.answering.beyond import ADJACENT_TOPICS, LEGAL_FORMS, SITUATIONS
-from assistant.answering.guard import asking_clauses
+from assistant.answering.guard import CLAUSE_ENDS, asking_clauses
 from knowledge_base.aspects import without_cues
 from knowledge_base.index import KnowledgeBaseIndex
 from knowledge_base.tokenize import STOPWORDS, is_dictionary_word
 
+STORY_CHARS = 30  # a message this long tells a story around its question
+_OWN_AFFAIRS = re.compile(r"[贷办借还用开]过|之前|以前|曾经|原来|上次|还在|正在|一直在")
 _PRODUCT_SUFFIX = re.compile(r"(?=(贷(?!款)|融资|租赁|保函|信用证|保理))")
 _FUNCTION = re.compile(r"[的了是在和与及或吗呢吧啊我你他们这那个笔些么要想能会可以办申请没有下"
                        r"来去做给把被还再也都就什哪怎多少几]")
@@ -71,7 +73,7 @@ _CONTENT = re.compile(r"[\w\u4e00-\u9fff]+")
 # 借点 / 低点 ("a little"), 问问 (a verb said twice): tagged as nouns, naming nothing.
 _NOT_A_THING = re.compile(r"[\u4e00-\u9fff]点|(.)\1")
 GENERIC_NOUNS = frozenset("东西 区别 机会 对方 情况 问题 事情 办法 时候 地方 方面 方式 意思 这种 那种 人家 大家 "
-                           "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金 名字 名称".split())
+                           "自己 时间 现在 今年 去年 明年 今天 明天 水平 程度 现钱 现金 名字 名称 关系".split())
 
 
 def clause_words(clause: str) -> Iterator[tuple[int, str, str]]:
@@ -133,7 +135,13 @@ class CoverageCheck:
 
     def uncovered_topics(self, question: str) -> list[str]:
         pattern = self._absent.topics
-        return [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
+        found = [m.group(0) for m in pattern.finditer(question.lower())] if pattern else []
+        if found and len(question) >= STORY_CHARS and not question.isascii():
+            # What a long message tells of the client's past or ongoing affairs (老板的房子也还在还房贷)
+            # is their story, not what they ask.
+            story = "，".join(c for c in re.split(f"[{CLAUSE_ENDS}]", question) if _OWN_AFFAIRS.search(c)).lower()
+            found = [t for t in found if t not in story]
+        return found
 
     def unaddressed_situations(self, question: str) -> list[str]:
         """Situations the documents never address, by what the question asks of them: holding two

@@ -20,7 +20,8 @@ _ALTER = r"(改成|改早|改晚|改一下|改掉|改为|消掉|删掉|抹掉|�
 # warning, whatever else the message asks.
 _FRAUD = re.compile(
     r"(假|虚假)的?.{0,4}(合同|发票|流水|报表|财报|材料|证明|章|执照|资料|账|订单|单据|凭证|确认函|记录|证书)"
-    r"|伪造|造假|虚开|刷.{0,4}流水|做流水|对开|互开|买.{0,2}发票"
+    # (对开票有要求: 对 is "regarding"; invoices issued to each other are 对开发票, 和朋友公司对开)
+    r"|伪造|造假|虚开|刷.{0,4}流水|做流水|对开[^，,。？?]{0,4}(发票|增值税|专票|普票)|(和|跟|与|找|让|请)[^，,。？?]{1,10}对开|互开|买.{0,2}发票"
     # Colluding with a third party, borrowing another's record, hiding it from the bank.
     # (跟你们打招呼, telling the bank beforehand, is no collusion: a third party or a favour makes it one.)
     r"|(找人|托人|找关系|让人)打个?招呼|打个?招呼[^，,。？?]{0,6}(评高|估高|通融|放宽|关照|照顾|帮忙|通过|批)"

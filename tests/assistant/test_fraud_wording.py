@@ -55,3 +55,9 @@ def test_deception_in_clients_words_is_fraud(question: str):
 ])
 def test_honest_questions_that_look_alike_are_not(question: str):
     assert classify_scope(question) != "fraud"
+
+
+def test_invoicing_named_with_dui_is_not_invoices_issued_to_each_other():
+    # 对开票连续性有要求: 对 is "regarding"; 找朋友公司对开几张发票 is the fraud.
+    assert classify_scope("表哥说对开票连续性有要求，是不是每个月都必须有开票才行") != "fraud"
+    assert classify_scope("能不能找朋友公司对开几张发票凑够") == "fraud"

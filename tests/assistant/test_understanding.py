@@ -554,3 +554,11 @@ def test_who_pays_when_the_debtor_does_not_is_asked_of_repayment(answerer: Quest
     # The bill's 还款方式 says what happens at maturity: 若承兑人拒付…行使追索权.
     answer = answerer.answer("万一到期对方不付钱咋办？", ["我们收了张商票想在你们这贴现"])
     assert ("票据贴现", "还款方式") in cited(answer) and "行使追索权" in answer.answer
+
+
+def test_a_topic_in_the_clients_own_affairs_is_their_story_not_their_question(answerer: QuestionAnswerer):
+    # 房贷 is no topic of the handbook, but here it is only what the owner is still paying off.
+    answer = answerer.answer("我们是一家做医疗影像算法的公司，成立三年，高企证书刚拿到。公司是轻资产，只有一堆服务器，"
+                             "老板自己的房子也还在还房贷。想问下科技贷是不是必须拿房产抵押？要是要抵押就算了。")
+    assert answer.grounded and "无需提供房产抵押" in answer.answer
+    assert not answerer.answer("我想问下你们房贷利率现在多少").grounded
