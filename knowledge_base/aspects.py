@@ -66,7 +66,8 @@ _QUESTIONS: dict[str, str] = {
                    # 能用这个订单去贷款吗, 能申请你们那个看研发实力的贷款吗: whether the client qualifies
                    r"|(能|可以)(不能)?(用|拿|凭|靠)[^，,。？?]{1,10}(贷款?|借|融资?|申请)[^，,。？?]{0,2}(吗|么|不)"
                    r"|(能|可以)申请[^，,。？?]{1,12}(贷款?|融资)[^，,。？?]{0,2}(吗|么|不)"
-                   r"|还能[^，,。？?]{0,10}(贷|借|申请|办|融资)|行不行|也(行|可以|能)吗|最[少低]要(?![借贷])|至少要|minimum|at least"
+                   r"|还能[^，,。？?]{0,10}(贷|借|申请|办|融资)|行不行|也(行|可以|能)吗|最[少低]要(?![借贷])|至少要"
+                   r"|minimum|at least"
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
