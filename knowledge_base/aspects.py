@@ -67,6 +67,7 @@ _QUESTIONS: dict[str, str] = {
                    r"|(能|可以)(不能)?(用|拿|凭|靠)[^，,。？?]{1,10}(贷款?|借|融资?|申请)[^，,。？?]{0,2}(吗|么|不)"
                    r"|(能|可以)申请[^，,。？?]{1,12}(贷款?|融资)[^，,。？?]{0,2}(吗|么|不)"
                    r"|还能[^，,。？?]{0,10}(贷|借|申请|办|融资)|行不行|也(行|可以|能)吗|最[少低]要(?![借贷])|至少要"
+                   r"|以上才(能|可以)|(才|就)(能|可以)(质押|抵押|贴现|申请)|(怎么|如何|有(什么|啥|没有))规定"
                    r"|minimum|at least"
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
@@ -100,7 +101,7 @@ _QUESTIONS: dict[str, str] = {
     "fraud": r"诈骗|骗子|骗局|验证码|密码|保证金|押金|自称|fraud|scam|verification code|password|sms code|\botp\b"
              r"|(deposit|fee) (up ?front|before)|pay .{0,20} before (the )?(loan|disbursement)",
     "privacy": r"个人信息|隐私|泄露|卖给|personal (data|information)|privacy",
-    "use": r"用途|挪|炒股|买(一?套|个)?房|理财"
+    "use": r"用途|挪|炒股|买(点|些)?股票|[买换](一?套|个)?[^，,。？?]{0,3}房子?|理财"
            r"|(钱|资金|贷款)(能|可以)?(用来|用于|拿来|拿去)(?![^，,。？?]{0,4}(抵押|质押|担保))"
            r"|use (the|of) (loan|funds|money)|buy (a )?(house|home|flat|property)"
            r"|(invest|put) .{0,20}(stocks?|shares|stock market)",

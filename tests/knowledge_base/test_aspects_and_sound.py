@@ -111,3 +111,10 @@ def test_whether_the_client_can_get_a_loan_with_what_they_hold_asks_eligibility(
     assert vocabulary.aspects("有个大客户给了我们一张订单，能用这个订单去贷款吗") == ["eligibility"]
     assert vocabulary.aspects("还没评上高新，能申请你们那个看研发实力的贷款吗") == ["eligibility"]
     assert "eligibility" in vocabulary.aspects("之前已经质押给另一家银行了，还能拿到你们这边再做融资吗")
+
+
+def test_a_condition_asked_as_what_it_takes_and_the_use_of_funds_in_everyday_words():
+    vocabulary = AspectVocabulary()
+    assert "eligibility" in vocabulary.aspects("实用新型专利剩余保护期要多少年以上才能质押")
+    assert "eligibility" in vocabulary.aspects("你们对逾期次数具体是怎么规定的")
+    assert "use" in vocabulary.aspects("想拿一部分先去买点股票，或者给我们家换套大点的房子")
