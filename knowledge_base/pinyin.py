@@ -26,6 +26,9 @@ MAX_LEN = 8
 # times): 营收 is no typo of the bookkeeping term 应收 (101), however rarely jieba counts it.
 COMMONER = 100
 EVERYDAY = 1000
+# Particles and pronouns: a two-character stretch with one (部的 in 信贷部的人) is two words, never
+# a common word mistyped; 要球 (要求) may be, so 要, 有, 能 are not among them.
+_PARTICLES = set("的了吗呢吧啊呀么着过我你他她它们这那是在和与及或也都就还")
 # Function characters: a stretch containing one is a phrase, not a misspelt term.
 _FUNCTION_CHARS = set("的了是在和与及或吗呢吧啊呀么我你他她它们这那有没不也都就还要会能可")
 
@@ -75,7 +78,8 @@ class PinyinMatcher:
     def _common_word(self, window: str, sound: tuple[str, ...], starts: set[int], i: int) -> str | None:
         """The common KB word a two-character stretch mistypes, or None."""
         term = self._common_by_sound.get(sound)
-        if term is None or term == window or i not in starts or i + 2 not in starts or window in self._known:
+        if (term is None or term == window or i not in starts or i + 2 not in starts or window in self._known
+                or _PARTICLES & set(window)):
             return None
         frequency = dictionary_frequency(term)
         return term if frequency >= EVERYDAY and frequency >= COMMONER * max(dictionary_frequency(window), 1) else None

@@ -16,6 +16,8 @@ Scope = Literal["injection", "fraud", "greeting", "thanks", "chitchat"]
 _RECORD = r"(成立时间|成立日期|注册时间|合同日期|签订日期|开票日期|逾期记录|不良记录|系统里)"
 _CAN = r"(能不能|可不可以|可以|能否|帮我|帮忙|给我)"
 _ALTER = r"(改成|改早|改晚|改一下|改掉|改为|消掉|删掉|抹掉|洗白)"
+# 包装 as dressing papers up, not the trade (包装材料, 包装盒: a client's products).
+_PACKAGE = r"包装(?!材料|纸|盒|箱|袋|厂|行业|设备|机械|印刷|公司|产品)"
 # Asking the bank to help deceive it (a forged contract, padded bank statements): refused with a
 # warning, whatever else the message asks.
 _FRAUD = re.compile(
@@ -33,7 +35,7 @@ _FRAUD = re.compile(
     r"|(还没|没有|并未)(发生|发货|交货)的.{0,4}(应收|账款|订单|合同|交易)|多报|虚报|瞒报|高报"
     r"|(瞒|不说|不报|隐瞒).{0,10}(查出来|查得出|发现)|绕过去"
     r"|\b(adjust|inflate|pad|massage|tweak|dress up)\w*\b.{0,30}\b(financial statements?|revenue|figures|accounts)"
-    r"|编(一|个|份|套)?.{0,6}(合同|流水|报表|发票|材料|证明)|包装.{0,4}(流水|报表|材料|资质)|p图|ps一下"
+    rf"|编(一|个|份|套)?.{{0,6}}(合同|流水|报表|发票|材料|证明)|{_PACKAGE}.{{0,4}}(流水|报表|材料|资质)|p图|ps一下"
     r"|(营收|收入|利润|流水|报表|财报|数据|销售额|纳税额|开票额).{0,8}(写|改|做|报|调|填|弄)(高|大|多|好看|一下|一调|到\d|成\d)"
     r"|(美化|粉饰|修饰).{0,4}(报表|财报|流水|数据|材料)|(报表|财报|流水|材料).{0,4}做得?好看"
     r"|\b(fake|forged?|forging|falsif\w*|fabricat\w*|doctor(ed)?)\b.{0,30}\b(contract|invoice|statement|document|record)s?"
@@ -49,7 +51,7 @@ _FRAUD = re.compile(
     r"|(显得|看起来|看上去).{0,6}(收入|营收|利润|流水|实力|规模|业绩).{0,4}(高|多|大|好|强)"
     r"|(个人|私人).{0,6}(流水|收入).{0,4}(算成|当成|算作|充当)"
     r"|(合同|申请)?上?用途.{0,4}(写|填|报)(成|个)?[^，,。？?]{0,6}就(行|好|可以)"
-    r"|包装.{0,4}(资料|数据|公司)|(假|虚假)的?.{0,4}征信"
+    rf"|{_PACKAGE}.{{0,4}}(资料|数据)|(假|虚假)的?.{{0,4}}征信"
     # Asking how not to be found out (怎么写才不会被你们查出来), invoices traded back and forth (互相开票),
     # a paper made to say more than is true (实际只有三十万…写成八十万, 显示是B级…其实是C级).
     r"|(才|就)不(会|容易)?被[^，,。？?]{0,4}(发现|查出|查到|看出)|互相.{0,2}开.{0,3}票"

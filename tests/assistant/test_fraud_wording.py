@@ -61,3 +61,8 @@ def test_invoicing_named_with_dui_is_not_invoices_issued_to_each_other():
     # 对开票连续性有要求: 对 is "regarding"; 找朋友公司对开几张发票 is the fraud.
     assert classify_scope("表哥说对开票连续性有要求，是不是每个月都必须有开票才行") != "fraud"
     assert classify_scope("能不能找朋友公司对开几张发票凑够") == "fraud"
+
+
+def test_a_packaging_trade_is_not_dressing_papers_up():
+    assert classify_scope("我们是做包装材料的小厂，想申请发票贷") != "fraud"
+    assert classify_scope("怎么包装一下材料更容易批") == "fraud"

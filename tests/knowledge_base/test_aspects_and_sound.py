@@ -118,3 +118,8 @@ def test_a_condition_asked_as_what_it_takes_and_the_use_of_funds_in_everyday_wor
     assert "eligibility" in vocabulary.aspects("实用新型专利剩余保护期要多少年以上才能质押")
     assert "eligibility" in vocabulary.aspects("你们对逾期次数具体是怎么规定的")
     assert "use" in vocabulary.aspects("想拿一部分先去买点股票，或者给我们家换套大点的房子")
+
+
+def test_a_particle_makes_two_words_not_a_typo():
+    # 部的 (bu de) sounds like 不得, a common word the KB uses; in 信贷部的人 it is 部 + 的.
+    assert PinyinMatcher([], [], known={"不得", "信贷"}).correct("信贷部的人打电话") == "信贷部的人打电话"
