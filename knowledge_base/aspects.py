@@ -50,7 +50,8 @@ _QUESTIONS: dict[str, str] = {
             r"|interest|\brates?\b|apr|pricing|how expensive|cheap(er|est)?\b|more expensive|costlier",
     "term": r"期限|(借|贷|用|分)(多久|几年|多长|多少年)|最长.{0,4}?(多久|几年|多少年|多长|几个月|多少个月)|几年还"
             r"|多久的(票|贷款)|[借贷用]得?更(久|长)"
-            r"|年限|多少个月|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
+            r"|(?<!成立)(?<!经营)年限|多少个月"  # (成立年限 is a condition on the company, not a term)
+            r"|\bterm\b|tenor|how long can|how many (years|months)|longest|maximum (term|period|duration)"
             r"|how long (is|are) the (loan|term)",
     "materials": r"材料|资料|准备(什么|哪些|啥)|提交(什么|哪些|啥)|带(什么|哪些|啥)|证件|手续"
                  r"|documents|paperwork|materials"
