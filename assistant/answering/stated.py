@@ -233,10 +233,12 @@ def _fees(clause: str) -> list[str]:
     words = jieba.lcut(clause, HMM=False)
     fees = []
     for i, word in enumerate(words):
-        if word == "费" and i and _CJK.fullmatch(words[i - 1]):
-            fees.append(words[i - 1] + word)
+        if word in ("费", "费率") and i and _CJK.fullmatch(words[i - 1]):
+            fees.append(words[i - 1] + "费")  # 担保 + 费率: the rate of the 担保费
         elif len(word) >= 2 and word.endswith("费") and _CJK.fullmatch(word):
             fees.append(word)
+        elif len(word) >= 4 and word.endswith("费率") and _CJK.fullmatch(word):
+            fees.append(word[:-1])
     return fees
 
 

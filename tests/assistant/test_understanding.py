@@ -562,3 +562,9 @@ def test_a_topic_in_the_clients_own_affairs_is_their_story_not_their_question(an
                              "老板自己的房子也还在还房贷。想问下科技贷是不是必须拿房产抵押？要是要抵押就算了。")
     assert answer.grounded and "无需提供房产抵押" in answer.answer
     assert not answerer.answer("我想问下你们房贷利率现在多少").grounded
+
+
+def test_a_fee_rate_is_asked_of_that_fee(answerer: QuestionAnswerer):
+    # 担保费率 is the 担保费's rate: 专精特新贷 prices it (一般不超过1%), 科技贷 does not.
+    assert "不超过1%" in answerer.answer("专精特新贷的担保费率一般是多少").answer
+    assert not answerer.answer("科技贷这边找担保机构的话，担保费率一般是多少").grounded
