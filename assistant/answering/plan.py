@@ -193,6 +193,12 @@ class Planner:
             fit = {i: len(heading_aspects(self.kb.chunks[i].section) & set(plan.aspects)) for i in ids}
             best_fit = max(fit.values())
             ids = [i for i in ids if fit[i] == best_fit]
+            # Then, in English, a heading the question names a word of (the hotline for "…on your
+            # hotline?"); Chinese headings share too many general words (营业, 服务) to tell.
+            if plan.docs_lang == "en":
+                asked = set(self.kb.tokenizer.tokens(plan.text))
+                named = [i for i in ids if asked & set(self.kb.tokenizer.tokens(self.kb.chunks[i].section or ""))]
+                ids = named or ids
             if len(ids) == 1:
                 ranked = [Hit(self.kb.chunks[ids[0]], 1.0, 1.0, index=ids[0], match=1.0)]
             else:

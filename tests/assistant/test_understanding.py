@@ -568,3 +568,8 @@ def test_a_fee_rate_is_asked_of_that_fee(answerer: QuestionAnswerer):
     # 担保费率 is the 担保费's rate: 专精特新贷 prices it (一般不超过1%), 科技贷 does not.
     assert "不超过1%" in answerer.answer("专精特新贷的担保费率一般是多少").answer
     assert not answerer.answer("科技贷这边找担保机构的话，担保费率一般是多少").grounded
+
+
+def test_an_english_question_naming_a_headings_word_gets_that_section(answerer: QuestionAnswerer):
+    answer = answerer.answer("What hours can I talk to a real person on your hotline?")
+    assert cited(answer)[0][1] == "Customer Service Hotline" and "8:00 to 20:00" in answer.answer
