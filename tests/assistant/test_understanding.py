@@ -573,3 +573,10 @@ def test_a_fee_rate_is_asked_of_that_fee(answerer: QuestionAnswerer):
 def test_an_english_question_naming_a_headings_word_gets_that_section(answerer: QuestionAnswerer):
     answer = answerer.answer("What hours can I talk to a real person on your hotline?")
     assert cited(answer)[0][1] == "Customer Service Hotline" and "8:00 to 20:00" in answer.answer
+
+
+def test_an_faqs_own_example_figure_need_not_be_repeated_to_ask_it(answerer: QuestionAnswerer):
+    # 我们公司才成立半年，能在锦程银行贷款吗 is asked by a company of eight months holding bills.
+    answer = answerer.answer("我们公司刚成立八个月，做建材贸易的，前几天收了客户几张电子银行承兑汇票，现在急着用钱，"
+                             "听说你们好多贷款都要求成立满一年，那像我们这种情况还能办点啥？")
+    assert "票据贴现不设成立年限要求" in answer.answer
