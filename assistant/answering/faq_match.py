@@ -29,8 +29,8 @@ GENERAL_FAQ_MATCH = 0.1
 # of (this share, by weight) is asked by it.
 LONG_MESSAGE_CHARS = 30
 CONTAINED_MATCH = 0.75
-ASKED_FAQ_CHARS = 8
-_FIGURE_TOKEN = re.compile(r"\d|^[半一二两三四五六七八九十几]+(个)?(年|月|天|周|成|倍)$")  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
+ASKED_FAQ_CHARS = 8  # asking clauses shorter than this (多久？) say too little to match an FAQ alone
+_FIGURE_TOKEN = re.compile(r"\d|^[半一二两三四五六七八九十几]+(个)?(年|月|天|周|成|倍)$")
 # One of the questions an entry asks together matches a little less than the whole: the entry
 # answers more than the client asked.
 PART_MATCH_WEIGHT = 0.8
