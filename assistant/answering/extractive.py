@@ -85,7 +85,9 @@ class ExtractiveComposer:
         if missing and not plan.subjects:
             # Asked about what no product section covers (资金用途, a scam): the general documents.
             parts += self.planner.general_sections(plan, missing)
-        faq = self.planner.faqs.closest(plan, FAQ_BESIDE_SECTIONS) if len(plan.subjects) < 2 else None
+        # Two products or more (a comparison, or one named in the story): an entry about one of them
+        # only when it is asked in other words, and then only beside their sections.
+        faq = self.planner.faqs.closest(plan, FAQ_BESIDE_SECTIONS if len(plan.subjects) < 2 else FAQ_MATCH)
         if not plan.subjects and history and len(plan.text) <= FOLLOW_UP_CHARS:
             # 要带啥，多久能开好？ after 想开个对公账户: the FAQ entry the two messages ask together.
             carried = self.planner.faqs.closest(replace(plan, text=f"{history[-1]} {plan.text}"), FAQ_MATCH)
@@ -95,9 +97,13 @@ class ExtractiveComposer:
             hit, closeness = faq
             # A demand for certainty (科技贷肯定能批吧) is answered with what the bank says about approval
             # and the reference rate below, not with the FAQ entry that happens to share its words.
-            if not parts and closeness >= FAQ_MATCH and not (plan.subjects and _DEMAND_RE.search(plan.text)):
+            if (not parts and closeness >= FAQ_MATCH and len(plan.subjects) < 2
+                    and not (plan.subjects and _DEMAND_RE.search(plan.text))):
                 return self._checked(plan, [("", "", hit)])
-            if parts and all(h.index != hit.index for _, _, h in parts):
+            if parts and len(plan.subjects) >= 2:
+                if all(h.index != hit.index for _, _, h in parts):
+                    parts = [*parts, ("", "", hit)]
+            elif parts and all(h.index != hit.index for _, _, h in parts):
                 # An FAQ worded like the client's question leads when the product was only guessed
                 # from the situation; otherwise the product's own section leads and the FAQ completes it.
                 leads = plan.subject_from == "situation"

@@ -580,3 +580,10 @@ def test_an_faqs_own_example_figure_need_not_be_repeated_to_ask_it(answerer: Que
     answer = answerer.answer("我们公司刚成立八个月，做建材贸易的，前几天收了客户几张电子银行承兑汇票，现在急着用钱，"
                              "听说你们好多贷款都要求成立满一年，那像我们这种情况还能办点啥？")
     assert "票据贴现不设成立年限要求" in answer.answer
+
+
+def test_an_faq_asked_in_other_words_completes_two_products_sections(answerer: QuestionAnswerer):
+    # 大客户的单子 in the story names 订单融资 too; the IP loan's FAQ entry still answers the timing.
+    answer = answerer.answer("我们公司有三个发明专利，想做质押贷款。你们这边专利评估的钱是谁出？另外评估一般要多久啊，"
+                             "年底还有个大客户的单子等着交货。")
+    assert "评估费用由锦程银行承担" in answer.answer and "5至10个工作日" in answer.answer
