@@ -123,3 +123,9 @@ def test_a_condition_asked_as_what_it_takes_and_the_use_of_funds_in_everyday_wor
 def test_a_particle_makes_two_words_not_a_typo():
     # 部的 (bu de) sounds like 不得, a common word the KB uses; in 信贷部的人 it is 部 + 的.
     assert PinyinMatcher([], [], known={"不得", "信贷"}).correct("信贷部的人打电话") == "信贷部的人打电话"
+
+
+def test_registering_a_security_is_asked_of_the_security():
+    vocabulary = AspectVocabulary()
+    assert vocabulary.aspects("这个登记是在哪个系统办的") == ["guarantee"]
+    assert "guarantee" not in vocabulary.aspects("我要登记投诉")
