@@ -26,6 +26,8 @@ MAX_LEN = 8
 # times): 营收 is no typo of the bookkeeping term 应收 (101), however rarely jieba counts it.
 COMMONER = 100
 EVERYDAY = 1000
+# Variant characters clients type for the standard ones (帐户, 对帐: 账), same sound and meaning.
+_VARIANTS = str.maketrans({"帐": "账"})
 # Particles and pronouns: a two-character stretch with one (部的 in 信贷部的人) is two words, never
 # a common word mistyped; 要球 (要求) may be, so 要, 有, 能 are not among them.
 _PARTICLES = set("的了吗呢吧啊呀么着过我你他她它们这那是在和与及或也都就还")
@@ -89,6 +91,7 @@ class PinyinMatcher:
         differently replaced by that term; everything else unchanged."""
         if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
             return text
+        text = text.translate(_VARIANTS)
         sounds = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: ["?"] * len(chars))
         if len(sounds) != len(text):
             return text

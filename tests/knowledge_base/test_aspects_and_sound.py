@@ -95,7 +95,7 @@ def test_a_rare_word_is_read_as_the_common_word_it_sounds_like_when_the_kb_uses_
     assert matcher.correct("知识产权质押贷的力率是多少") == "知识产权质押贷的利率是多少"  # 力率: a rare word
     assert matcher.correct("最底要多少") == "最低要多少"
     assert matcher.correct("有啥要球") == "有啥要求"
-    assert matcher.correct("对公帐户") == "对公帐户"  # a variant spelling, common enough in its own right
+    assert matcher.correct("对公帐户") == "对公账户"  # a variant spelling, read as the standard one
     assert PinyinMatcher([], [], known={"应收"}).correct("去年营收两百万") == "去年营收两百万"  # 应收: no everyday word
 
 
