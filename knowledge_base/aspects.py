@@ -73,7 +73,8 @@ _QUESTIONS: dict[str, str] = {
                    r"|eligib|qualif|requirement|who can apply"
                    r"|can (we|i|a company) (still )?(apply|get)"
                    r"|criteria|\bmust (we|i|the company)\b|how old|years in business",
-    "guarantee": r"担保|抵押|质押|押|保证人|增信|(?<!投诉)登记(?!投诉)|collateral|guarant(ee|or)|security|pledge|secured",
+    "guarantee": r"担保|抵押|质押|押|保证人|增信|(?<!投诉)登记(?!投诉)"
+                 r"|collateral|guarant(ee|or)|security|pledge|secured",
     "repayment": r"还款|怎么还|还钱|还本|付息|提前.{0,3}还|早(点|些|一点)?.{0,3}还|还(上|掉|清)|随借随还"
                  r"|还.{0,4}本金|一次性?还|怎么付|按(月|季)(还|付)|按月还是按季|分期(还|付)?|先还利息|先息后本"
                  r"|等额本(息|金)|续贷|能续|续期|展期"
