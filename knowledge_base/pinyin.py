@@ -21,9 +21,9 @@ from knowledge_base.tokenize import dictionary_frequency, is_dictionary_word
 
 MAX_LEN = 8
 # A two-character stretch is read as a common word that sounds the same only when the language
-# uses that word this many times more often: 力率 (3) is a typo of 利率 (1443); 帐户 (110) is not
-# one of 账户 (489), it is a variant spelling. And only as an everyday word (jieba counts 利率 1443
-# times): 营收 is no typo of the bookkeeping term 应收 (101), however rarely jieba counts it.
+# uses that word this many times more often: 力率 (3) is a typo of 利率 (1443). And only as an
+# everyday word (jieba counts 利率 1443 times): 营收 is no typo of the bookkeeping term 应收 (101),
+# however rarely jieba counts it.
 COMMONER = 100
 EVERYDAY = 1000
 # Variant characters clients type for the standard ones (帐户, 对帐: 账), same sound and meaning.

@@ -100,12 +100,10 @@ class ExtractiveComposer:
             if (not parts and closeness >= FAQ_MATCH and len(plan.subjects) < 2
                     and not (plan.subjects and _DEMAND_RE.search(plan.text))):
                 return self._checked(plan, [("", "", hit)])
-            if parts and len(plan.subjects) >= 2:
-                if all(h.index != hit.index for _, _, h in parts):
-                    parts = [*parts, ("", "", hit)]
-            elif parts and all(h.index != hit.index for _, _, h in parts):
+            if parts and all(h.index != hit.index for _, _, h in parts):
                 # An FAQ worded like the client's question leads when the product was only guessed
-                # from the situation; otherwise the product's own section leads and the FAQ completes it.
+                # from the situation (one product, never two); otherwise the product's own section
+                # leads and the FAQ completes it.
                 leads = plan.subject_from == "situation"
                 parts = [("", "", hit), *parts] if leads and closeness >= FAQ_MATCH else [*parts, ("", "", hit)]
         # The use of funds is the product's (its overview) and the bank's rule for every loan.

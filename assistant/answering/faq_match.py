@@ -9,6 +9,7 @@ late-payment question), for an aspect that no section covers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -70,19 +71,23 @@ class FaqMatcher:
         best, score, _ = max(found, key=lambda m: m[1])
         return Hit(self.kb.chunks[best], score, 1.0, index=best, match=score), score
 
+    def _candidates(self, plan: Plan) -> Iterator[int]:
+        """The entries that may answer the plan: in its edition, and not about a product other than
+        the ones it is about (an entry about another product than the client means is never the answer)."""
+        for i in self.entries:
+            if self.subjects.language.get(self.kb.chunks[i].source) != plan.docs_lang:
+                continue
+            about = self.subjects.faq_subjects(i)
+            if not (plan.subjects and about and not set(about) & set(plan.subjects)):
+                yield i
+
     def _contained(self, plan: Plan) -> int | None:
         """The FAQ entry whose question a long message asks in the middle of its story: nearly all
         of the entry's words (by weight) are in the message (纳税信用被评成C级了…还有没有办法融到资
         holds 纳税信用等级是C级或D级，还能贷款吗). One entry only: two such are no answer."""
         words = self._weighted(plan.text)
         held = []
-        for i in self.entries:
-            chunk = self.kb.chunks[i]
-            if self.subjects.language.get(chunk.source) != plan.docs_lang:
-                continue
-            about = self.subjects.faq_subjects(i)
-            if plan.subjects and about and not set(about) & set(plan.subjects):
-                continue
+        for i in self._candidates(plan):
             # (A figure of the entry's own example — 才成立半年 — is not what the client must repeat.)
             entry = {t: w for t, w in self._faq_tokens(i).items() if not _FIGURE_TOKEN.search(t)}
             total = sum(entry.values())
@@ -120,13 +125,7 @@ class FaqMatcher:
         # Words the knowledge base never uses cannot match an entry; they would only dilute. But
         # a question made mostly of them (a football match) is not that entry in other words.
         asked = {t: w for t, w in everything.items() if t.startswith("§") or t in self._stems}
-        for i in self.entries:
-            chunk = self.kb.chunks[i]
-            if self.subjects.language.get(chunk.source) != plan.docs_lang:
-                continue
-            about = self.subjects.faq_subjects(i)
-            if plan.subjects and about and not set(about) & set(plan.subjects):
-                continue
+        for i in self._candidates(plan):
             for n, part in enumerate(self._faq_parts(i)):
                 s = _weighted_dice(asked, part) * (1.0 if n == 0 else PART_MATCH_WEIGHT)
                 if s > score:
